@@ -1,0 +1,85 @@
+using System.CommandLine;
+using CretoAI.Fast.Core;
+using Microsoft.Extensions.Logging;
+
+namespace CretoAI.Fast.Cli.Commands;
+
+/// <summary>Options that several commands share, with their parsing and validation.</summary>
+internal static class CommonOptions
+{
+    public static Option<Hash32> ChainId() => new("--chain-id")
+    {
+        Description = "Chain id, 64 hex characters. Default: the local devnet, SHA3-256(\"cretoai-fast/devnet\").",
+        DefaultValueFactory = _ => CliDefaults.DevnetChainId,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+            if (Hash32.TryParse(text, out var id) && !id.IsZero)
+            {
+                return id;
+            }
+
+            result.AddError($"--chain-id must be 64 hex characters and not all zero (got '{text}').");
+            return default;
+        },
+    };
+
+    public static Option<LogLevel> LogLevelOption() => new("--log-level")
+    {
+        Description = "Least severe log level printed: Trace, Debug, Information, Warning, Error, Critical, None.",
+        DefaultValueFactory = _ => LogLevel.Information,
+    };
+
+    public static Option<int> Positive(string name, string description, int defaultValue, int max) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        Validators =
+        {
+            result =>
+            {
+                var value = result.GetValueOrDefault<int>();
+                if (value < 1 || value > max)
+                {
+                    result.AddError($"{name} must be between 1 and {max} (got {value}).");
+                }
+            },
+        },
+    };
+
+    public static Option<double> Seconds(string name, string description, double defaultValue, double min) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        Validators =
+        {
+            result =>
+            {
+                var value = result.GetValueOrDefault<double>();
+                if (double.IsNaN(value) || value < min || value > 86_400)
+                {
+                    result.AddError($"{name} must be between {min} and 86400 seconds (got {value}).");
+                }
+            },
+        },
+    };
+
+    /// <summary>Runs a command body, turning expected failures into one clear line on stderr and exit code 2.</summary>
+    public static async Task<int> GuardAsync(Func<Task<int>> body)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("cancelled").ConfigureAwait(false);
+            return 130;
+        }
+        catch (Exception ex) when (ex is InvalidSettingException or Net.WireException or TimeoutException or System.Net.Sockets.SocketException or InvalidOperationException or IOException)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using CretoAI.Fast.Core;
+using CretoAI.Fast.Crypto;
+using CretoAI.Fast.Net;
+
+namespace CretoAI.Fast.Cli.Commands;
+
+/// <summary><c>cretoai-fast node run</c>: serve the framed protocol in the foreground until SIGINT/SIGTERM.</summary>
+internal static class NodeCommand
+{
+    public static Command Create()
+    {
+        var listen = new Option<string>("--listen")
+        {
+            Description = $"IP:PORT to accept connections on. Port 0 picks a free port. Default 127.0.0.1:{CliDefaults.Port}.",
+            DefaultValueFactory = _ => $"127.0.0.1:{CliDefaults.Port}",
+        };
+        var chainId = CommonOptions.ChainId();
+        var seed = new Option<string?>("--identity-seed")
+        {
+            Description = "ML-DSA-87 key seed, 64 hex characters. Default: a fresh random identity for this run.",
+        };
+        var maxConnections = CommonOptions.Positive("--max-connections", "Most concurrent connections.", 10_000, 1_000_000);
+        var maxPayload = CommonOptions.Positive("--max-payload", "Largest accepted frame payload in bytes (16384..16777216).", 1024 * 1024, 16 * 1024 * 1024);
+        var maxInFlight = CommonOptions.Positive("--max-in-flight", "Most unanswered requests per connection.", 1024, 1_000_000);
+        var idle = CommonOptions.Seconds("--idle-timeout", "Seconds without a frame before a session is closed.", 300, 1);
+        var logLevel = CommonOptions.LogLevelOption();
+
+        var run = new Command("run", "Run a node in the foreground: accept connections, authenticate peers, answer pings. Stops cleanly on Ctrl-C or SIGTERM.")
+        {
+            listen, chainId, seed, maxConnections, maxPayload, maxInFlight, idle, logLevel,
+        };
+        run.SetAction((result, cancellationToken) => CommonOptions.GuardAsync(async () =>
+        {
+            if (!EndpointParser.TryParseListen(result.GetValue(listen), out var endpoint, out var error))
+            {
+                throw new InvalidSettingException("--listen", error);
+            }
+
+            var signer = CreateSigner(result.GetValue(seed));
+            var options = new TransportOptions
+            {
+                ChainId = result.GetValue(chainId),
+                MaxConnections = result.GetValue(maxConnections),
+                MaxPayloadLength = result.GetValue(maxPayload),
+                MaxInFlightPerConnection = result.GetValue(maxInFlight),
+                IdleTimeout = TimeSpan.FromSeconds(result.GetValue(idle)),
+            };
+
+            using var loggers = Logging.Create(result.GetValue(logLevel));
+            await using var server = new FrameServer(options, signer, BouncyCastleMLDsa87.Instance, logger: loggers.CreateLogger("cretoai.net"));
+            var bound = server.Start(endpoint!);
+            Console.WriteLine($"node {signer.NodeId} listening on {bound} chain {options.ChainId}");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // SIGINT / SIGTERM: fall through to a graceful stop.
+            }
+
+            await server.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            return 0;
+        }));
+
+        return new Command("node", "Run and manage a validator node.") { run };
+    }
+
+    private static IMessageSigner CreateSigner(string? seedHex)
+    {
+        if (seedHex is null)
+        {
+            return BouncyCastleMLDsa87.GenerateSigner();
+        }
+
+        if (!Hash32.TryParse(seedHex, out var seed))
+        {
+            throw new InvalidSettingException("--identity-seed", "must be 64 hex characters (32 bytes).");
+        }
+
+        return BouncyCastleMLDsa87.CreateSigner(seed.ToArray());
+    }
+}

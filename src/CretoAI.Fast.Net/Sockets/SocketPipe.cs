@@ -1,0 +1,216 @@
+using System.IO.Pipelines;
+using System.Net.Sockets;
+
+namespace CretoAI.Fast.Net.Sockets;
+
+/// <summary>
+/// Joins a connected socket to two pipes: a receive loop fills <see cref="Input"/> straight from
+/// the socket, a send loop drains <see cref="Output"/> to it. Each loop makes one system call per
+/// available buffer, never one per frame: a reader that parses every complete frame in a read and
+/// a writer that flushes once per batch therefore coalesce many frames per syscall. Backpressure
+/// comes from the pipes' pause thresholds: a slow consumer stops the receive loop, which stops
+/// reading the socket, which fills the peer's TCP window.
+/// </summary>
+internal sealed class SocketPipe : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly Pipe _input;
+    private readonly Pipe _output;
+    private readonly Task _receiving;
+    private readonly Task _sending;
+    private int _disposed;
+
+    public SocketPipe(Socket socket, int maxFrameLength, bool inlineScheduling)
+    {
+        _socket = socket;
+        _socket.NoDelay = true;
+
+        // The input pipe must be able to hold one whole frame of the largest allowed size, or the
+        // receive loop would pause before the reader could ever see that frame complete.
+        var inputPause = Math.Max(256 * 1024, 2L * maxFrameLength);
+        var scheduler = inlineScheduling ? PipeScheduler.Inline : PipeScheduler.ThreadPool;
+        _input = new Pipe(new PipeOptions(
+            readerScheduler: scheduler,
+            writerScheduler: scheduler,
+            pauseWriterThreshold: inputPause,
+            resumeWriterThreshold: inputPause / 2,
+            minimumSegmentSize: 16 * 1024,
+            useSynchronizationContext: false));
+        _output = new Pipe(new PipeOptions(
+            readerScheduler: scheduler,
+            writerScheduler: scheduler,
+            pauseWriterThreshold: Math.Max(1024 * 1024, 2L * maxFrameLength),
+            resumeWriterThreshold: Math.Max(512 * 1024, maxFrameLength),
+            minimumSegmentSize: 16 * 1024,
+            useSynchronizationContext: false));
+
+        _receiving = ReceiveLoopAsync();
+        _sending = SendLoopAsync();
+    }
+
+    public PipeReader Input => _input.Reader;
+
+    public PipeWriter Output => _output.Writer;
+
+    public System.Net.EndPoint? RemoteEndPoint => _socket.RemoteEndPoint;
+
+    /// <summary>Bytes received from the socket so far.</summary>
+    public long BytesReceived => Interlocked.Read(ref _bytesReceived);
+
+    /// <summary>Bytes written to the socket so far.</summary>
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
+
+    private long _bytesReceived;
+    private long _bytesSent;
+
+    /// <summary>Completes when both loops have ended (peer closed, error, or <see cref="Abort"/>).</summary>
+    public Task Completion => Task.WhenAll(_receiving, _sending);
+
+    /// <summary>Closes the socket at once; pending reads and writes end.</summary>
+    public void Abort()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // Already closed by the peer.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already disposed.
+        }
+
+        _socket.Close();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _input.Reader.CompleteAsync().ConfigureAwait(false);
+        await _output.Writer.CompleteAsync().ConfigureAwait(false);
+
+        // Give the send loop a moment to drain what was written (e.g. a final error frame).
+        await Task.WhenAny(_sending, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+        Abort();
+        try
+        {
+            await Completion.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Loop failures were already reported to the pipes.
+        }
+
+        _socket.Dispose();
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        await Task.Yield();
+        var writer = _input.Writer;
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                var memory = writer.GetMemory(8 * 1024);
+                var received = await _socket.ReceiveAsync(memory, SocketFlags.None).ConfigureAwait(false);
+                if (received == 0)
+                {
+                    break;
+                }
+
+                Interlocked.Add(ref _bytesReceived, received);
+                writer.Advance(received);
+                var flush = await writer.FlushAsync().ConfigureAwait(false);
+                if (flush.IsCompleted || flush.IsCanceled)
+                {
+                    break;
+                }
+            }
+        }
+        catch (SocketException ex) when (IsConnectionEnd(ex.SocketErrorCode))
+        {
+            // Peer reset or we aborted: a normal end of the stream.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Aborted locally.
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+        }
+        finally
+        {
+            await writer.CompleteAsync(error).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SendLoopAsync()
+    {
+        await Task.Yield();
+        var reader = _output.Reader;
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync().ConfigureAwait(false);
+                var buffer = result.Buffer;
+                try
+                {
+                    if (!buffer.IsEmpty)
+                    {
+                        foreach (var segment in buffer)
+                        {
+                            var remaining = segment;
+                            while (!remaining.IsEmpty)
+                            {
+                                var sent = await _socket.SendAsync(remaining, SocketFlags.None).ConfigureAwait(false);
+                                Interlocked.Add(ref _bytesSent, sent);
+                                remaining = remaining[sent..];
+                            }
+                        }
+                    }
+                }
+                finally
+                {
+                    reader.AdvanceTo(buffer.End);
+                }
+
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    break;
+                }
+            }
+
+            _socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (SocketException ex) when (IsConnectionEnd(ex.SocketErrorCode))
+        {
+            // The peer went away; nothing more can be sent.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Aborted locally.
+        }
+        catch (InvalidOperationException)
+        {
+            // The reader was completed by DisposeAsync while we were waiting.
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsConnectionEnd(SocketError error) =>
+        error is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown
+            or SocketError.OperationAborted or SocketError.Interrupted or SocketError.NotConnected or SocketError.Disconnecting;
+}

@@ -1,0 +1,74 @@
+using CretoAI.Fast.Core;
+using CretoAI.Fast.Wire;
+
+namespace CretoAI.Fast.Net;
+
+/// <summary>
+/// Every knob of the server side of the transport, with its default. <see cref="Validate"/> is
+/// called at start-up and names the setting that is wrong.
+/// </summary>
+public sealed class TransportOptions
+{
+    /// <summary>The chain this endpoint serves; peers with another chain id are refused at the handshake.</summary>
+    public Hash32 ChainId { get; set; }
+
+    /// <summary>Most concurrent connections; one more is answered with TooManyConnections and closed. Default 10,000.</summary>
+    public int MaxConnections { get; set; } = 10_000;
+
+    /// <summary>Largest accepted frame payload in bytes. Default 1 MiB, at most 16 MiB.</summary>
+    public int MaxPayloadLength { get; set; } = WireLimits.DefaultMaxPayloadLength;
+
+    /// <summary>Most requests per connection accepted but not yet answered. Default 1,024.</summary>
+    public int MaxInFlightPerConnection { get; set; } = 1024;
+
+    /// <summary>A session with no frame received for this long is closed with IdleTimeout. Default 5 minutes.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Time a new connection has to complete the handshake. Default 10 s.</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>On shutdown, time given to connections to finish in-flight frames before they are cut. Default 5 s.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Run pipe continuations on the thread that completed the I/O instead of queueing them to the
+    /// thread pool: one thread hop fewer per read and per flush. Default on.
+    /// </summary>
+    public bool InlineScheduling { get; set; } = true;
+
+    /// <summary>Throws <see cref="InvalidSettingException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (ChainId.IsZero)
+        {
+            throw new InvalidSettingException(nameof(ChainId), "must be set (32 bytes, not all zero).");
+        }
+
+        if (MaxConnections < 1)
+        {
+            throw new InvalidSettingException(nameof(MaxConnections), $"must be at least 1 (got {MaxConnections}).");
+        }
+
+        if (MaxPayloadLength < WireLimits.MaxHandshakePayloadLength || MaxPayloadLength > WireLimits.AbsoluteMaxPayloadLength)
+        {
+            throw new InvalidSettingException(nameof(MaxPayloadLength), $"must be between {WireLimits.MaxHandshakePayloadLength} (so handshake frames fit) and {WireLimits.AbsoluteMaxPayloadLength} bytes (got {MaxPayloadLength}).");
+        }
+
+        if (MaxInFlightPerConnection < 1)
+        {
+            throw new InvalidSettingException(nameof(MaxInFlightPerConnection), $"must be at least 1 (got {MaxInFlightPerConnection}).");
+        }
+
+        RequirePositive(IdleTimeout, nameof(IdleTimeout));
+        RequirePositive(HandshakeTimeout, nameof(HandshakeTimeout));
+        RequirePositive(ShutdownTimeout, nameof(ShutdownTimeout));
+    }
+
+    private static void RequirePositive(TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero || value.TotalMilliseconds > int.MaxValue)
+        {
+            throw new InvalidSettingException(name, $"must be positive and under 24 days (got {value}).");
+        }
+    }
+}
