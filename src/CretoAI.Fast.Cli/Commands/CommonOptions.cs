@@ -9,7 +9,7 @@ internal static class CommonOptions
 {
     public static Option<Hash32> ChainId() => new("--chain-id")
     {
-        Description = "Chain id, 64 hex characters. Default: the local devnet, SHA3-256(\"cretoai-fast/devnet\").",
+        Description = "Chain id, 64 hex characters. The default is the local devnet, SHA3-256(\"cretoai-fast/devnet\").",
         DefaultValueFactory = _ => CliDefaults.DevnetChainId,
         CustomParser = result =>
         {

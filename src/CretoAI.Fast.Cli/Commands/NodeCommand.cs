@@ -12,7 +12,7 @@ internal static class NodeCommand
     {
         var listen = new Option<string>("--listen")
         {
-            Description = $"IP:PORT to accept connections on. Port 0 picks a free port. Default 127.0.0.1:{CliDefaults.Port}.",
+            Description = "IP:PORT to accept connections on. Port 0 picks a free port.",
             DefaultValueFactory = _ => $"127.0.0.1:{CliDefaults.Port}",
         };
         var chainId = CommonOptions.ChainId();

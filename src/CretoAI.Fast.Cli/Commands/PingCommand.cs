@@ -13,7 +13,7 @@ internal static class PingCommand
     {
         var node = new Option<string>("--node")
         {
-            Description = $"HOST:PORT of the node. Default 127.0.0.1:{CliDefaults.Port}.",
+            Description = "HOST:PORT of the node.",
             DefaultValueFactory = _ => $"127.0.0.1:{CliDefaults.Port}",
         };
         var chainId = CommonOptions.ChainId();

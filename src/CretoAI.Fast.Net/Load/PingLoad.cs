@@ -45,15 +45,20 @@ public static class PingLoad
                 workers[i] = Task.Run(() => worker.RunAsync(cancellationToken), cancellationToken);
             }
 
+            // Process-wide allocation over the whole run (warm-up included), divided by round trips:
+            // with the server in the same process this covers both ends of the hot path.
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
             var done = await Task.WhenAll(workers).ConfigureAwait(false);
+            var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
             var measured = TimeSpan.FromSeconds((double)(stopAt - measureFrom) / Stopwatch.Frequency);
             var histogram = new LongHistogram(HighestTrackableNanos, 3);
-            long roundTrips = 0, errors = 0;
+            long roundTrips = 0, errors = 0, total = 0;
             foreach (var worker in done)
             {
                 histogram.Add(worker.Histogram);
                 roundTrips += worker.Measured;
                 errors += worker.Errors;
+                total += worker.Completed;
             }
 
             return new PingLoadResult(
@@ -67,7 +72,8 @@ public static class PingLoad
                 Micros(histogram, 90),
                 Micros(histogram, 99),
                 Micros(histogram, 99.9),
-                histogram.TotalCount == 0 ? 0 : histogram.GetMaxValue() / 1000.0);
+                histogram.TotalCount == 0 ? 0 : histogram.GetMaxValue() / 1000.0,
+                total == 0 ? 0 : (double)allocated / total);
         }
         finally
         {
@@ -110,6 +116,9 @@ public static class PingLoad
 
         public long Errors { get; private set; }
 
+        /// <summary>Round trips completed, warm-up included.</summary>
+        public long Completed { get; private set; }
+
         public async Task<Worker> RunAsync(CancellationToken cancellationToken)
         {
             var output = _client.Output;
@@ -143,6 +152,7 @@ public static class PingLoad
                     }
                     else
                     {
+                        Completed++;
                         var sentAt = _sentAt[expected % (uint)_depth];
                         if (sentAt >= _measureFrom && now <= _stopAt)
                         {
