@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using CretoAI.Fast.Core;
 using CretoAI.Fast.Crypto;
 using CretoAI.Fast.Net;
@@ -51,13 +52,26 @@ internal static class NodeCommand
             await using var server = new FrameServer(options, signer, BouncyCastleMLDsa87.Instance, logger: loggers.CreateLogger("cretoai.net"));
             var bound = server.Start(endpoint!);
             Console.WriteLine($"node {signer.NodeId} listening on {bound} chain {options.ChainId}");
+
+            // SIGTERM (systemd stop, kill) and SIGINT (Ctrl-C) both mean: stop gracefully, exit 0.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            });
+            using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            });
             try
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                // SIGINT / SIGTERM: fall through to a graceful stop.
+                // Fall through to a graceful stop.
             }
 
             await server.StopAsync(CancellationToken.None).ConfigureAwait(false);

@@ -72,14 +72,13 @@ internal static class ClientHandshake
             signer.NodeId.ToArray(),
             serverId.ToArray());
 
-        if (!verifier.Verify(welcome.PublicKey.Span, transcript, HandshakeTranscript.ServerContext, welcome.Signature.Span))
+        if (!await HandshakeFrames.VerifyAsync(verifier, welcome.PublicKey, transcript, welcome.Signature, signedByServer: true).ConfigureAwait(false))
         {
             throw new WireException(WireErrorCode.BadSignature, $"server {serverId.ToShortString()} signature over the transcript does not verify");
         }
 
-        var signature = new byte[MLDsa87Sizes.Signature];
-        var signatureLength = signer.Sign(transcript, HandshakeTranscript.ClientContext, signature);
-        var authenticate = new AuthenticateMessage(signature.AsMemory(0, signatureLength));
+        var signature = await HandshakeFrames.SignAsync(signer, transcript, asServer: false).ConfigureAwait(false);
+        var authenticate = new AuthenticateMessage(signature);
         await HandshakeFrames.WriteAsync(output, MessageType.Authenticate, w => HandshakeCodec.Write(w, authenticate), cancellationToken).ConfigureAwait(false);
 
         (header, payload) = await HandshakeFrames.ReadAsync(input, decoder, cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using CretoAI.Fast.Crypto;
 using CretoAI.Fast.Wire;
+using CretoAI.Fast.Wire.Handshake;
 
 namespace CretoAI.Fast.Net.Handshake;
 
@@ -57,6 +59,25 @@ internal static class HandshakeFrames
         FrameEncoder.Write(output, type, FrameFlags.None, 0, payload.WrittenSpan);
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Signs the transcript on the thread pool: socket continuations may run inline on the epoll
+    /// thread, which must never spend milliseconds on ML-DSA while other connections wait.
+    /// </summary>
+    public static Task<byte[]> SignAsync(IMessageSigner signer, byte[] transcript, bool asServer) => Task.Run(() =>
+    {
+        var signature = new byte[MLDsa87Sizes.Signature];
+        var context = asServer ? HandshakeTranscript.ServerContext : HandshakeTranscript.ClientContext;
+        var length = signer.Sign(transcript, context, signature);
+        return length == signature.Length ? signature : signature[..length];
+    });
+
+    /// <summary>Verifies the peer's transcript signature on the thread pool (see <see cref="SignAsync"/>).</summary>
+    public static Task<bool> VerifyAsync(ISignatureVerifier verifier, ReadOnlyMemory<byte> publicKey, byte[] transcript, ReadOnlyMemory<byte> signature, bool signedByServer) => Task.Run(() =>
+    {
+        var context = signedByServer ? HandshakeTranscript.ServerContext : HandshakeTranscript.ClientContext;
+        return verifier.Verify(publicKey.Span, transcript, context, signature.Span);
+    });
 
     public static async ValueTask WriteErrorAsync(PipeWriter output, uint correlationId, WireErrorCode code, string message)
     {

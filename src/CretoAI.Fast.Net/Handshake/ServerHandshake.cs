@@ -69,9 +69,8 @@ internal static class ServerHandshake
             clientKeyHash.ToArray(),
             signer.NodeId.ToArray());
 
-        var signature = new byte[MLDsa87Sizes.Signature];
-        var signatureLength = signer.Sign(transcript, HandshakeTranscript.ServerContext, signature);
-        var welcome = new WelcomeMessage(FrameHeader.CurrentVersion, hello.ChainId, signer.PublicKey, serverNonce, signature.AsMemory(0, signatureLength));
+        var signature = await HandshakeFrames.SignAsync(signer, transcript, asServer: true).ConfigureAwait(false);
+        var welcome = new WelcomeMessage(FrameHeader.CurrentVersion, hello.ChainId, signer.PublicKey, serverNonce, signature);
         await HandshakeFrames.WriteAsync(output, MessageType.Welcome, w => HandshakeCodec.Write(w, welcome), cancellationToken).ConfigureAwait(false);
 
         (header, payload) = await HandshakeFrames.ReadAsync(input, decoder, cancellationToken).ConfigureAwait(false);
@@ -91,7 +90,7 @@ internal static class ServerHandshake
             throw new WireException(parse, "malformed Authenticate");
         }
 
-        if (!verifier.Verify(hello.PublicKey.Span, transcript, HandshakeTranscript.ClientContext, authenticate!.Signature.Span))
+        if (!await HandshakeFrames.VerifyAsync(verifier, hello.PublicKey, transcript, authenticate!.Signature, signedByServer: false).ConfigureAwait(false))
         {
             throw new WireException(WireErrorCode.BadSignature, $"client {clientKeyHash.ToShortString()} signature over the transcript does not verify");
         }
