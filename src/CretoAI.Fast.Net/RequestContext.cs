@@ -15,7 +15,13 @@ public sealed class RequestContext
     private readonly SemaphoreSlim _writeLock;
     private readonly int _maxInFlight;
     private readonly TransportCounters _counters;
-    private int _inFlight;
+
+    // In-flight table: a generation per slot (odd while the slot holds a request) and a stack of
+    // free slots, both fixed-size, guarded by _slotLock. No allocation per deferred request.
+    private readonly int[] _generations;
+    private readonly int[] _freeSlots;
+    private readonly Lock _slotLock = new();
+    private int _freeCount;
 
     internal RequestContext(PeerInfo peer, PipeWriter output, SemaphoreSlim writeLock, int maxInFlight, TransportCounters counters)
     {
@@ -24,12 +30,29 @@ public sealed class RequestContext
         _writeLock = writeLock;
         _maxInFlight = maxInFlight;
         _counters = counters;
+        _generations = new int[maxInFlight];
+        _freeSlots = new int[maxInFlight];
+        for (var i = 0; i < maxInFlight; i++)
+        {
+            _freeSlots[i] = maxInFlight - 1 - i;
+        }
+
+        _freeCount = maxInFlight;
     }
 
     public PeerInfo Peer { get; }
 
     /// <summary>Requests accepted with <see cref="TryDefer"/> and not yet answered.</summary>
-    public int InFlight => Volatile.Read(ref _inFlight);
+    public int InFlight
+    {
+        get
+        {
+            lock (_slotLock)
+            {
+                return _maxInFlight - _freeCount;
+            }
+        }
+    }
 
     internal int RepliesWritten { get; set; }
 
@@ -54,24 +77,37 @@ public sealed class RequestContext
     /// </summary>
     public bool TryDefer(uint correlationId, out DeferredReply reply)
     {
-        if (Interlocked.Increment(ref _inFlight) > _maxInFlight)
+        lock (_slotLock)
         {
-            Interlocked.Decrement(ref _inFlight);
-            ReplyError(correlationId, WireErrorCode.TooManyInFlight, $"more than {_maxInFlight} requests in flight on this connection");
-            reply = default;
-            return false;
+            if (_freeCount > 0)
+            {
+                var slot = _freeSlots[--_freeCount];
+                var generation = ++_generations[slot];
+                reply = new DeferredReply(correlationId, slot, generation);
+                return true;
+            }
         }
 
-        reply = new DeferredReply(correlationId);
-        return true;
+        ReplyError(correlationId, WireErrorCode.TooManyInFlight, $"more than {_maxInFlight} requests in flight on this connection");
+        reply = default;
+        return false;
     }
 
-    /// <summary>Answers a deferred request, from any thread. Returns false if the connection has closed.</summary>
+    /// <summary>
+    /// Answers a deferred request, from any thread. Returns false if the connection has closed or
+    /// this request was already answered (nothing is sent then).
+    /// </summary>
     public async ValueTask<bool> CompleteAsync(DeferredReply reply, MessageType type, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
+        // A cancelled wait leaves the request in flight, so the caller may try again.
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (!Release(reply))
+            {
+                return false;
+            }
+
             FrameEncoder.Write(_output, type, FrameFlags.Response, reply.CorrelationId, payload.Span);
             var flush = await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
             _counters.AddFrames(0, 1);
@@ -83,8 +119,23 @@ public sealed class RequestContext
         }
         finally
         {
-            Interlocked.Decrement(ref _inFlight);
             _writeLock.Release();
+        }
+    }
+
+    /// <summary>Frees the reply's slot; false when it was not in use under this generation (answered already, or not from this connection).</summary>
+    private bool Release(DeferredReply reply)
+    {
+        lock (_slotLock)
+        {
+            if ((uint)reply.Slot >= (uint)_generations.Length || _generations[reply.Slot] != reply.Generation || (reply.Generation & 1) == 0)
+            {
+                return false;
+            }
+
+            _generations[reply.Slot]++;
+            _freeSlots[_freeCount++] = reply.Slot;
+            return true;
         }
     }
 }

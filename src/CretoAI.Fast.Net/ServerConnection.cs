@@ -23,6 +23,7 @@ internal sealed class ServerConnection
     private readonly FrameDecoder _decoder;
     private long _lastActivity;
     private volatile int _closeReason; // WireErrorCode that ends the session from outside the loop
+    private RequestContext? _context;
 
     public ServerConnection(long id, SocketPipe pipe, FrameServer server, TransportOptions options, ILogger logger)
     {
@@ -51,8 +52,9 @@ internal sealed class ServerConnection
     /// <summary>Called by the server's idle timer.</summary>
     public void CheckIdle(long nowTicks)
     {
-        // During the handshake its own timeout applies.
-        if (Peer is not null && nowTicks - Interlocked.Read(ref _lastActivity) > (long)_options.IdleTimeout.TotalMilliseconds)
+        // During the handshake its own timeout applies; a session waiting on its own deferred
+        // replies is not idle.
+        if (Peer is not null && _context is { InFlight: 0 } && nowTicks - Interlocked.Read(ref _lastActivity) > (long)_options.IdleTimeout.TotalMilliseconds)
         {
             RequestClose(WireErrorCode.IdleTimeout);
         }
@@ -117,6 +119,7 @@ internal sealed class ServerConnection
         var input = _pipe.Input;
         var output = _pipe.Output;
         var context = new RequestContext(Peer!, output, _writeLock, _options.MaxInFlightPerConnection, _server.Counters);
+        _context = context;
         var handler = _server.Handler;
 
         while (true)
@@ -154,19 +157,22 @@ internal sealed class ServerConnection
                 }
 
                 input.AdvanceTo(buffer.Start, buffer.End);
-                if (received != 0)
+
+                // Any bytes count as activity: a peer sending one large frame slowly is not idle.
+                if (!result.Buffer.IsEmpty)
                 {
                     Interlocked.Exchange(ref _lastActivity, Environment.TickCount64);
                 }
 
-                _server.Counters.AddFrames(received, context.RepliesWritten);
                 if (error != WireErrorCode.None)
                 {
                     _server.Counters.Error(error);
                     _logger.LogWarning("Connection {Id} from {Peer}: {Reason}; closing it", Id, Peer!.Id.ToShortString(), WireErrorCodes.Describe(error));
                     FrameEncoder.WriteError(output, 0, error, WireErrorCodes.Describe(error));
+                    context.RepliesWritten++;
                 }
 
+                _server.Counters.AddFrames(received, context.RepliesWritten);
                 if (output.UnflushedBytes > 0 || error != WireErrorCode.None)
                 {
                     var flush = await output.FlushAsync().ConfigureAwait(false);
