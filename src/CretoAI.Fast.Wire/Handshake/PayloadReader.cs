@@ -43,7 +43,7 @@ internal ref struct PayloadReader
                 return Fail(WireErrorCode.PayloadTooShort);
             }
         }
-        catch (MessagePackSerializationException)
+        catch (Exception ex) when (ex is MessagePackSerializationException or ArgumentOutOfRangeException)
         {
             return Fail(WireErrorCode.MalformedPayload);
         }
@@ -99,22 +99,33 @@ internal ref struct PayloadReader
             return Fail(WireErrorCode.MalformedPayload);
         }
 
+        // Check the declared length against its limit and against the bytes actually present
+        // before MessagePack slices anything: a lying length must neither allocate nor throw.
+        var declared = PeekBinaryLength(out var headerLength);
+        if (declared < 0)
+        {
+            return Fail(WireErrorCode.MalformedPayload);
+        }
+
+        if (declared > maxLength)
+        {
+            return Fail(WireErrorCode.FieldTooLarge);
+        }
+
+        if (_reader.Sequence.Length - _reader.Consumed < headerLength + declared)
+        {
+            return Fail(WireErrorCode.PayloadTooShort);
+        }
+
+        if (declared < minLength)
+        {
+            return Fail(WireErrorCode.MalformedPayload);
+        }
+
         try
         {
-            // TryReadBytes checks the declared length against the bytes that are actually present
-            // before slicing, so a huge declared length cannot make anyone allocate.
             var bytes = _reader.ReadBytes();
             if (bytes is not { } sequence)
-            {
-                return Fail(WireErrorCode.MalformedPayload);
-            }
-
-            if (sequence.Length > maxLength)
-            {
-                return Fail(WireErrorCode.FieldTooLarge);
-            }
-
-            if (sequence.Length < minLength)
             {
                 return Fail(WireErrorCode.MalformedPayload);
             }
@@ -122,14 +133,41 @@ internal ref struct PayloadReader
             value = sequence.ToArray();
             return true;
         }
-        catch (EndOfStreamException)
-        {
-            return Fail(WireErrorCode.PayloadTooShort);
-        }
-        catch (MessagePackSerializationException)
+        catch (Exception ex) when (ex is EndOfStreamException or MessagePackSerializationException or ArgumentOutOfRangeException)
         {
             return Fail(WireErrorCode.MalformedPayload);
         }
+    }
+
+    /// <summary>
+    /// Reads the length of the bin8/bin16/bin32 value at the reader's position without moving it;
+    /// -1 if the header is not a binary header or is cut short.
+    /// </summary>
+    private readonly long PeekBinaryLength(out int headerLength)
+    {
+        Span<byte> header = stackalloc byte[5];
+        var rest = _reader.Sequence.Slice(_reader.Position);
+        var available = (int)Math.Min(rest.Length, header.Length);
+        rest.Slice(0, available).CopyTo(header);
+        headerLength = header[0] switch
+        {
+            MessagePackCode.Bin8 => 2,
+            MessagePackCode.Bin16 => 3,
+            MessagePackCode.Bin32 => 5,
+            _ => 0,
+        };
+
+        if (headerLength == 0 || available < headerLength)
+        {
+            return -1;
+        }
+
+        return headerLength switch
+        {
+            2 => header[1],
+            3 => System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(header[1..]),
+            _ => System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(header[1..]),
+        };
     }
 
     /// <summary>Skips fields a newer peer added, then requires the payload to end.</summary>
@@ -152,7 +190,7 @@ internal ref struct PayloadReader
         {
             return Fail(WireErrorCode.PayloadTooShort);
         }
-        catch (MessagePackSerializationException)
+        catch (Exception ex) when (ex is MessagePackSerializationException or ArgumentOutOfRangeException)
         {
             return Fail(WireErrorCode.MalformedPayload);
         }
@@ -188,7 +226,7 @@ internal ref struct PayloadReader
         {
             return Fail(WireErrorCode.PayloadTooShort);
         }
-        catch (MessagePackSerializationException)
+        catch (Exception ex) when (ex is MessagePackSerializationException or ArgumentOutOfRangeException)
         {
             return Fail(WireErrorCode.MalformedPayload);
         }
