@@ -1,0 +1,92 @@
+using System.Buffers;
+using CretoAI.Fast.Wire;
+using CretoAI.Fast.Wire.Handshake;
+
+namespace CretoAI.Fast.Fuzz;
+
+/// <summary>
+/// The code under fuzzing: whatever bytes come in, these must return normally. An exception that
+/// escapes is a crash for AFL++ and a failing regression test in CretoAI.Fast.Wire.Tests.
+/// </summary>
+public static class FuzzTargets
+{
+    /// <summary>The frame decoder as a transport drives it, and the payload parsers of the frames it yields.</summary>
+    public static void Frame(ReadOnlySpan<byte> input)
+    {
+        var bytes = input.ToArray();
+        Decode(new ReadOnlySequence<byte>(bytes));
+
+        // The same bytes split in two segments at a point the input chooses, as a pipe may deliver them.
+        if (bytes.Length > 1)
+        {
+            var cut = 1 + (bytes[0] % (bytes.Length - 1));
+            Decode(Split(bytes, cut));
+        }
+    }
+
+    /// <summary>The handshake and error payload parsers fed raw bytes.</summary>
+    public static void Handshake(ReadOnlySpan<byte> input)
+    {
+        var payload = new ReadOnlySequence<byte>(input.ToArray());
+        ParsePayload(MessageType.Hello, payload);
+        ParsePayload(MessageType.Welcome, payload);
+        ParsePayload(MessageType.Authenticate, payload);
+        ParsePayload(MessageType.Ready, payload);
+        ParsePayload(MessageType.Error, payload);
+    }
+
+    private static void Decode(ReadOnlySequence<byte> buffer)
+    {
+        var decoder = new FrameDecoder(64 * 1024);
+        while (true)
+        {
+            var before = buffer.Length;
+            var status = decoder.TryDecode(ref buffer, out var frame, out _);
+            if (status != DecodeStatus.Frame)
+            {
+                _ = FrameDecoder.CheckEndOfStream(buffer);
+                return;
+            }
+
+            if (buffer.Length >= before)
+            {
+                throw new InvalidOperationException("decoder returned a frame without consuming bytes");
+            }
+
+            ParsePayload(frame.Type, frame.Payload);
+        }
+    }
+
+    private static void ParsePayload(MessageType type, in ReadOnlySequence<byte> payload)
+    {
+        _ = type switch
+        {
+            MessageType.Hello => HandshakeCodec.TryRead(payload, out HelloMessage? _),
+            MessageType.Welcome => HandshakeCodec.TryRead(payload, out WelcomeMessage? _),
+            MessageType.Authenticate => HandshakeCodec.TryRead(payload, out AuthenticateMessage? _),
+            MessageType.Ready => HandshakeCodec.TryRead(payload, out ReadyMessage? _),
+            MessageType.Error => ErrorPayload.TryRead(payload, out _, out _),
+            _ => WireErrorCode.None,
+        };
+    }
+
+    private static ReadOnlySequence<byte> Split(byte[] bytes, int cut)
+    {
+        var second = new Segment(bytes.AsMemory(cut), null);
+        var first = new Segment(bytes.AsMemory(0, cut), second);
+        return new ReadOnlySequence<byte>(first, 0, second, second.Memory.Length);
+    }
+
+    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    {
+        public Segment(ReadOnlyMemory<byte> memory, Segment? next)
+        {
+            Memory = memory;
+            Next = next;
+            if (next is not null)
+            {
+                next.RunningIndex = memory.Length;
+            }
+        }
+    }
+}
