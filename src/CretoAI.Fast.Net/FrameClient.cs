@@ -59,7 +59,7 @@ public sealed class FrameClient : IAsyncDisposable
             var (server, limits) = await ClientHandshake.RunAsync(pipe.Input, pipe.Output, options, signer, verifier, timeout.Token).ConfigureAwait(false);
             return new FrameClient(pipe, server, limits, options.MaxPayloadLength);
         }
-        catch (WireException ex) when (pipe is not null && ex.Message.StartsWith("peer refused", StringComparison.Ordinal))
+        catch (WireException ex) when (pipe is not null && ex.ReportedByPeer)
         {
             await pipe.DisposeAsync().ConfigureAwait(false);
             throw;

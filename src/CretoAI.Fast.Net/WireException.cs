@@ -6,9 +6,15 @@ namespace CretoAI.Fast.Net;
 public sealed class WireException : Exception
 {
     public WireException(WireErrorCode code, string message)
+        : this(code, message, reportedByPeer: false)
+    {
+    }
+
+    public WireException(WireErrorCode code, string message, bool reportedByPeer)
         : base($"{message} ({code}, code {(ushort)code})")
     {
         Code = code;
+        ReportedByPeer = reportedByPeer;
     }
 
     public WireException()
@@ -28,4 +34,7 @@ public sealed class WireException : Exception
     }
 
     public WireErrorCode Code { get; }
+
+    /// <summary>True when the peer sent this error to us; false when we detected it (and told the peer).</summary>
+    public bool ReportedByPeer { get; }
 }

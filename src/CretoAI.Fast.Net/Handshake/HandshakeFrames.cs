@@ -48,7 +48,7 @@ internal static class HandshakeFrames
     {
         var status = ErrorPayload.TryRead(payload, out var code, out var message);
         return status == WireErrorCode.None
-            ? new WireException(code, $"peer refused: {message}")
+            ? new WireException(code, $"peer refused: {message}", reportedByPeer: true)
             : new WireException(status, "peer sent a malformed error frame");
     }
 
