@@ -23,37 +23,9 @@ internal static class ClientHandshake
         var hello = new HelloMessage(FrameHeader.CurrentVersion, chainId, signer.PublicKey, clientNonce, options.Role);
         await HandshakeFrames.WriteAsync(output, MessageType.Hello, w => HandshakeCodec.Write(w, hello), cancellationToken).ConfigureAwait(false);
 
-        var (header, payload) = await HandshakeFrames.ReadAsync(input, decoder, cancellationToken).ConfigureAwait(false);
-        if (header.Type == MessageType.Error)
-        {
-            throw HandshakeFrames.FromErrorFrame(payload);
-        }
-
-        if (header.Type != MessageType.Welcome)
-        {
-            throw new WireException(WireErrorCode.UnexpectedMessage, $"expected Welcome, got message type {(ushort)header.Type}");
-        }
-
-        var parse = HandshakeCodec.TryRead(payload, out WelcomeMessage? welcome);
-        if (parse != WireErrorCode.None)
-        {
-            throw new WireException(parse, "malformed Welcome");
-        }
-
-        if (welcome!.ProtocolVersion != FrameHeader.CurrentVersion)
-        {
-            throw new WireException(WireErrorCode.ProtocolVersionMismatch, $"server speaks protocol {welcome.ProtocolVersion}");
-        }
-
-        if (!welcome.ChainId.Span.SequenceEqual(chainId))
-        {
-            throw new WireException(WireErrorCode.ChainIdMismatch, $"server is on chain {Convert.ToHexStringLower(welcome.ChainId.Span)}, expected {options.ChainId}");
-        }
-
-        if (welcome.PublicKey.Length != MLDsa87Sizes.PublicKey)
-        {
-            throw new WireException(WireErrorCode.BadPublicKey, $"server public key is {welcome.PublicKey.Length} bytes");
-        }
+        var payload = await HandshakeFrames.ReadExpectedAsync(input, decoder, MessageType.Welcome, WireErrorCode.UnexpectedMessage, cancellationToken).ConfigureAwait(false);
+        var welcome = HandshakeFrames.Decoded(HandshakeCodec.TryRead(payload, out WelcomeMessage? parsedWelcome), parsedWelcome, MessageType.Welcome);
+        HandshakeFrames.CheckPeerFields("server", welcome.ProtocolVersion, welcome.ChainId, options.ChainId, welcome.PublicKey);
 
         var serverId = Sha3.Hash256(welcome.PublicKey.Span);
         if (options.ExpectedServerId is { } expected && expected != serverId)
@@ -81,23 +53,9 @@ internal static class ClientHandshake
         var authenticate = new AuthenticateMessage(signature);
         await HandshakeFrames.WriteAsync(output, MessageType.Authenticate, w => HandshakeCodec.Write(w, authenticate), cancellationToken).ConfigureAwait(false);
 
-        (header, payload) = await HandshakeFrames.ReadAsync(input, decoder, cancellationToken).ConfigureAwait(false);
-        if (header.Type == MessageType.Error)
-        {
-            throw HandshakeFrames.FromErrorFrame(payload);
-        }
+        payload = await HandshakeFrames.ReadExpectedAsync(input, decoder, MessageType.Ready, WireErrorCode.UnexpectedMessage, cancellationToken).ConfigureAwait(false);
+        var ready = HandshakeFrames.Decoded(HandshakeCodec.TryRead(payload, out ReadyMessage? parsedReady), parsedReady, MessageType.Ready);
 
-        if (header.Type != MessageType.Ready)
-        {
-            throw new WireException(WireErrorCode.UnexpectedMessage, $"expected Ready, got message type {(ushort)header.Type}");
-        }
-
-        parse = HandshakeCodec.TryRead(payload, out ReadyMessage? ready);
-        if (parse != WireErrorCode.None)
-        {
-            throw new WireException(parse, "malformed Ready");
-        }
-
-        return (new PeerInfo(serverId, Wire.Handshake.PeerRole.Validator, welcome.PublicKey), ready!);
+        return (new PeerInfo(serverId, PeerRole.Validator, welcome.PublicKey), ready);
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using CretoAI.Fast.Core;
 using CretoAI.Fast.Crypto;
 using CretoAI.Fast.Wire;
 using CretoAI.Fast.Wire.Handshake;
@@ -40,6 +41,50 @@ internal static class HandshakeFrames
                     input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// Reads the next handshake frame, which must be of type <paramref name="expected"/>: an Error
+    /// frame from the peer becomes its exception, any other type <paramref name="wrongType"/>.
+    /// </summary>
+    public static async ValueTask<ReadOnlySequence<byte>> ReadExpectedAsync(PipeReader input, FrameDecoder decoder, MessageType expected, WireErrorCode wrongType, CancellationToken cancellationToken)
+    {
+        var (header, payload) = await ReadAsync(input, decoder, cancellationToken).ConfigureAwait(false);
+        if (header.Type == MessageType.Error)
+        {
+            throw FromErrorFrame(payload);
+        }
+
+        if (header.Type != expected)
+        {
+            throw new WireException(wrongType, $"expected {expected}, got message type {(ushort)header.Type}");
+        }
+
+        return payload;
+    }
+
+    /// <summary>The decoded message, or the codec's error code as an exception.</summary>
+    public static T Decoded<T>(WireErrorCode status, T? message, MessageType type)
+        where T : class =>
+        status == WireErrorCode.None && message is not null ? message : throw new WireException(status, $"malformed {type}");
+
+    /// <summary>The checks both sides make on the other's Hello or Welcome: version, chain, key length.</summary>
+    public static void CheckPeerFields(string peer, byte version, ReadOnlyMemory<byte> chainId, Hash32 ourChain, ReadOnlyMemory<byte> publicKey)
+    {
+        if (version != FrameHeader.CurrentVersion)
+        {
+            throw new WireException(WireErrorCode.ProtocolVersionMismatch, $"{peer} speaks protocol {version}, we speak {FrameHeader.CurrentVersion}");
+        }
+
+        if (chainId.Length != Hash32.Size || new Hash32(chainId.Span) != ourChain)
+        {
+            throw new WireException(WireErrorCode.ChainIdMismatch, $"{peer} is on chain {Convert.ToHexStringLower(chainId.Span)}, we are on {ourChain}");
+        }
+
+        if (publicKey.Length != MLDsa87Sizes.PublicKey)
+        {
+            throw new WireException(WireErrorCode.BadPublicKey, $"{peer} public key is {publicKey.Length} bytes, ML-DSA-87 needs {MLDsa87Sizes.PublicKey}");
         }
     }
 

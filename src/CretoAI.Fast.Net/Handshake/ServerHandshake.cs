@@ -24,37 +24,9 @@ internal static class ServerHandshake
     {
         var decoder = new FrameDecoder(Math.Min(options.MaxPayloadLength, WireLimits.MaxHandshakePayloadLength));
 
-        var (header, payload) = await HandshakeFrames.ReadAsync(input, decoder, cancellationToken).ConfigureAwait(false);
-        if (header.Type == MessageType.Error)
-        {
-            throw HandshakeFrames.FromErrorFrame(payload);
-        }
-
-        if (header.Type != MessageType.Hello)
-        {
-            throw new WireException(WireErrorCode.HandshakeRequired, $"expected Hello, got message type {(ushort)header.Type}");
-        }
-
-        var parse = HandshakeCodec.TryRead(payload, out HelloMessage? hello);
-        if (parse != WireErrorCode.None)
-        {
-            throw new WireException(parse, "malformed Hello");
-        }
-
-        if (hello!.ProtocolVersion != FrameHeader.CurrentVersion)
-        {
-            throw new WireException(WireErrorCode.ProtocolVersionMismatch, $"client speaks protocol {hello.ProtocolVersion}, this server speaks {FrameHeader.CurrentVersion}");
-        }
-
-        if (!hello.ChainId.Span.SequenceEqual(options.ChainId.ToArray()))
-        {
-            throw new WireException(WireErrorCode.ChainIdMismatch, $"client is on chain {Convert.ToHexStringLower(hello.ChainId.Span)}, this server on {options.ChainId}");
-        }
-
-        if (hello.PublicKey.Length != MLDsa87Sizes.PublicKey)
-        {
-            throw new WireException(WireErrorCode.BadPublicKey, $"client public key is {hello.PublicKey.Length} bytes, ML-DSA-87 needs {MLDsa87Sizes.PublicKey}");
-        }
+        var payload = await HandshakeFrames.ReadExpectedAsync(input, decoder, MessageType.Hello, WireErrorCode.HandshakeRequired, cancellationToken).ConfigureAwait(false);
+        var hello = HandshakeFrames.Decoded(HandshakeCodec.TryRead(payload, out HelloMessage? parsedHello), parsedHello, MessageType.Hello);
+        HandshakeFrames.CheckPeerFields("client", hello.ProtocolVersion, hello.ChainId, options.ChainId, hello.PublicKey);
 
         var serverNonce = RandomNumberGenerator.GetBytes(WireLimits.NonceBytes);
         var clientKeyHash = Sha3.Hash256(hello.PublicKey.Span);
@@ -73,24 +45,10 @@ internal static class ServerHandshake
         var welcome = new WelcomeMessage(FrameHeader.CurrentVersion, hello.ChainId, signer.PublicKey, serverNonce, signature);
         await HandshakeFrames.WriteAsync(output, MessageType.Welcome, w => HandshakeCodec.Write(w, welcome), cancellationToken).ConfigureAwait(false);
 
-        (header, payload) = await HandshakeFrames.ReadAsync(input, decoder, cancellationToken).ConfigureAwait(false);
-        if (header.Type == MessageType.Error)
-        {
-            throw HandshakeFrames.FromErrorFrame(payload);
-        }
+        payload = await HandshakeFrames.ReadExpectedAsync(input, decoder, MessageType.Authenticate, WireErrorCode.HandshakeRequired, cancellationToken).ConfigureAwait(false);
+        var authenticate = HandshakeFrames.Decoded(HandshakeCodec.TryRead(payload, out AuthenticateMessage? parsedAuthenticate), parsedAuthenticate, MessageType.Authenticate);
 
-        if (header.Type != MessageType.Authenticate)
-        {
-            throw new WireException(WireErrorCode.HandshakeRequired, $"expected Authenticate, got message type {(ushort)header.Type}");
-        }
-
-        parse = HandshakeCodec.TryRead(payload, out AuthenticateMessage? authenticate);
-        if (parse != WireErrorCode.None)
-        {
-            throw new WireException(parse, "malformed Authenticate");
-        }
-
-        if (!await HandshakeFrames.VerifyAsync(verifier, hello.PublicKey, transcript, authenticate!.Signature, signedByServer: false).ConfigureAwait(false))
+        if (!await HandshakeFrames.VerifyAsync(verifier, hello.PublicKey, transcript, authenticate.Signature, signedByServer: false).ConfigureAwait(false))
         {
             throw new WireException(WireErrorCode.BadSignature, $"client {clientKeyHash.ToShortString()} signature over the transcript does not verify");
         }
