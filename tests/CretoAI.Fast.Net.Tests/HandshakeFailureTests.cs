@@ -106,11 +106,8 @@ public sealed class HandshakeFailureTests
         await using var _ = server;
         await using var raw = await RawConnection.ConnectAsync(endpoint);
 
-        await raw.SendHelloAsync(RawConnection.Hello());
-        var welcomeFrame = await raw.ExpectFrameAsync();
-        Assert.Equal(MessageType.Welcome, welcomeFrame.Type);
-        Assert.Equal(WireErrorCode.None, HandshakeCodec.TryRead(new ReadOnlySequence<byte>(welcomeFrame.Payload), out WelcomeMessage? welcome));
-        Assert.True(welcome!.PublicKey.Span.SequenceEqual(TestKeys.Server.PublicKey.Span));
+        var (_, welcome, _) = await raw.OpenAsync();
+        Assert.True(welcome.PublicKey.Span.SequenceEqual(TestKeys.Server.PublicKey.Span));
 
         await raw.SendAuthenticateAsync(new AuthenticateMessage(RandomNumberGenerator.GetBytes(signatureLength)));
 
@@ -183,17 +180,10 @@ public sealed class HandshakeFailureTests
         var (server, endpoint) = TestServer.Start();
         await using var _ = server;
         await using var raw = await RawConnection.ConnectAsync(endpoint);
-        var hello = RawConnection.Hello();
-        await raw.SendHelloAsync(hello);
-        var welcomeFrame = await raw.ExpectFrameAsync();
-        Assert.Equal(WireErrorCode.None, HandshakeCodec.TryRead(new ReadOnlySequence<byte>(welcomeFrame.Payload), out WelcomeMessage? welcome));
+        var (_, _, transcript) = await raw.OpenAsync();
 
         // The right transcript, signed with a key other than the one presented in Hello.
-        var transcript = new byte[HandshakeTranscript.Length];
-        HandshakeTranscript.Write(transcript, FrameHeader.CurrentVersion, PeerRole.Client, hello.ChainId.Span, hello.Nonce.Span, welcome!.Nonce.Span, TestKeys.Client.NodeId.ToArray(), TestKeys.Server.NodeId.ToArray());
-        var signature = new byte[MLDsa87Sizes.Signature];
-        var length = TestKeys.OtherClient.Sign(transcript, HandshakeTranscript.ClientContext, signature);
-        await raw.SendAuthenticateAsync(new AuthenticateMessage(signature.AsMemory(0, length)));
+        await raw.SendAuthenticateAsync(new AuthenticateMessage(RawConnection.SignAsClient(TestKeys.OtherClient, transcript)));
 
         Assert.Equal(WireErrorCode.BadSignature, await raw.ExpectErrorAsync());
         await AssertCountedAsync(server, WireErrorCode.BadSignature);
@@ -206,18 +196,10 @@ public sealed class HandshakeFailureTests
         var (server, endpoint) = TestServer.Start();
         await using var _ = server;
         await using var raw = await RawConnection.ConnectAsync(endpoint);
-        var hello = RawConnection.Hello();
-        await raw.SendHelloAsync(hello);
-        var welcomeFrame = await raw.ExpectFrameAsync();
-        Assert.Equal(WireErrorCode.None, HandshakeCodec.TryRead(new ReadOnlySequence<byte>(welcomeFrame.Payload), out WelcomeMessage? welcome));
-
-        var transcript = new byte[HandshakeTranscript.Length];
-        HandshakeTranscript.Write(transcript, FrameHeader.CurrentVersion, PeerRole.Client, hello.ChainId.Span, hello.Nonce.Span, welcome!.Nonce.Span, TestKeys.Client.NodeId.ToArray(), TestKeys.Server.NodeId.ToArray());
+        var (_, welcome, transcript) = await raw.OpenAsync();
         Assert.True(TestKeys.Verifier.Verify(welcome.PublicKey.Span, transcript, HandshakeTranscript.ServerContext, welcome.Signature.Span));
-        var signature = new byte[MLDsa87Sizes.Signature];
-        var length = TestKeys.Client.Sign(transcript, HandshakeTranscript.ClientContext, signature);
         var authenticate = new ArrayBufferWriter<byte>();
-        HandshakeCodec.Write(authenticate, new AuthenticateMessage(signature.AsMemory(0, length)));
+        HandshakeCodec.Write(authenticate, new AuthenticateMessage(RawConnection.SignAsClient(TestKeys.Client, transcript)));
 
         // A Ping pipelined right behind Authenticate, in the same write: the handshake must leave it
         // in the pipe for the session.

@@ -16,11 +16,7 @@ public static class HandshakeCodec
     {
         ArgumentNullException.ThrowIfNull(message);
         var writer = new MessagePackWriter(output);
-        writer.WriteArrayHeader(5);
-        writer.Write(message.ProtocolVersion);
-        writer.Write(message.ChainId.Span);
-        writer.Write(message.PublicKey.Span);
-        writer.Write(message.Nonce.Span);
+        WriteIdentity(ref writer, message.ProtocolVersion, message.ChainId, message.PublicKey, message.Nonce);
         writer.Write((byte)message.Role);
         writer.Flush();
     }
@@ -29,11 +25,7 @@ public static class HandshakeCodec
     {
         ArgumentNullException.ThrowIfNull(message);
         var writer = new MessagePackWriter(output);
-        writer.WriteArrayHeader(5);
-        writer.Write(message.ProtocolVersion);
-        writer.Write(message.ChainId.Span);
-        writer.Write(message.PublicKey.Span);
-        writer.Write(message.Nonce.Span);
+        WriteIdentity(ref writer, message.ProtocolVersion, message.ChainId, message.PublicKey, message.Nonce);
         writer.Write(message.Signature.Span);
         writer.Flush();
     }
@@ -62,11 +54,7 @@ public static class HandshakeCodec
     {
         message = null;
         var reader = new PayloadReader(payload);
-        if (!reader.TryBegin(5)
-            || !reader.TryReadByte(out var version)
-            || !reader.TryReadBytes(WireLimits.NonceBytes, WireLimits.NonceBytes, out var chainId)
-            || !reader.TryReadBytes(1, WireLimits.MaxPublicKeyBytes, out var publicKey)
-            || !reader.TryReadBytes(WireLimits.NonceBytes, WireLimits.NonceBytes, out var nonce)
+        if (!TryReadIdentity(ref reader, out var version, out var chainId, out var publicKey, out var nonce)
             || !reader.TryReadByte(out var role)
             || !reader.TryEnd())
         {
@@ -86,11 +74,7 @@ public static class HandshakeCodec
     {
         message = null;
         var reader = new PayloadReader(payload);
-        if (!reader.TryBegin(5)
-            || !reader.TryReadByte(out var version)
-            || !reader.TryReadBytes(WireLimits.NonceBytes, WireLimits.NonceBytes, out var chainId)
-            || !reader.TryReadBytes(1, WireLimits.MaxPublicKeyBytes, out var publicKey)
-            || !reader.TryReadBytes(WireLimits.NonceBytes, WireLimits.NonceBytes, out var nonce)
+        if (!TryReadIdentity(ref reader, out var version, out var chainId, out var publicKey, out var nonce)
             || !reader.TryReadBytes(1, WireLimits.MaxSignatureBytes, out var signature)
             || !reader.TryEnd())
         {
@@ -131,5 +115,26 @@ public static class HandshakeCodec
 
         message = new ReadyMessage(maxPayload, maxInFlight, idleTimeout);
         return WireErrorCode.None;
+    }
+
+    // Hello and Welcome are both a 5-element array that opens with the same four identity fields.
+    private static void WriteIdentity(ref MessagePackWriter writer, byte version, ReadOnlyMemory<byte> chainId, ReadOnlyMemory<byte> publicKey, ReadOnlyMemory<byte> nonce)
+    {
+        writer.WriteArrayHeader(5);
+        writer.Write(version);
+        writer.Write(chainId.Span);
+        writer.Write(publicKey.Span);
+        writer.Write(nonce.Span);
+    }
+
+    private static bool TryReadIdentity(ref PayloadReader reader, out byte version, out byte[] chainId, out byte[] publicKey, out byte[] nonce)
+    {
+        chainId = publicKey = nonce = [];
+        version = 0;
+        return reader.TryBegin(5)
+            && reader.TryReadByte(out version)
+            && reader.TryReadBytes(WireLimits.NonceBytes, WireLimits.NonceBytes, out chainId)
+            && reader.TryReadBytes(1, WireLimits.MaxPublicKeyBytes, out publicKey)
+            && reader.TryReadBytes(WireLimits.NonceBytes, WireLimits.NonceBytes, out nonce);
     }
 }

@@ -3,8 +3,10 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using CretoAI.Fast.Crypto;
 using CretoAI.Fast.Wire;
 using CretoAI.Fast.Wire.Handshake;
+using Xunit;
 
 namespace CretoAI.Fast.Net.Tests.Infrastructure;
 
@@ -65,6 +67,38 @@ internal sealed class RawConnection : IAsyncDisposable
         var payload = new ArrayBufferWriter<byte>();
         HandshakeCodec.Write(payload, authenticate);
         return SendFrameAsync(MessageType.Authenticate, 0, payload.WrittenSpan);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="hello"/> (a default one if null), reads and decodes the Welcome, and
+    /// returns the transcript the client is expected to sign.
+    /// </summary>
+    public async Task<(HelloMessage Hello, WelcomeMessage Welcome, byte[] Transcript)> OpenAsync(HelloMessage? hello = null)
+    {
+        hello ??= Hello();
+        await SendHelloAsync(hello);
+        var frame = await ExpectFrameAsync();
+        Assert.Equal(MessageType.Welcome, frame.Type);
+        Assert.Equal(WireErrorCode.None, HandshakeCodec.TryRead(new ReadOnlySequence<byte>(frame.Payload), out WelcomeMessage? welcome));
+        var transcript = new byte[HandshakeTranscript.Length];
+        HandshakeTranscript.Write(
+            transcript,
+            FrameHeader.CurrentVersion,
+            hello.Role,
+            hello.ChainId.Span,
+            hello.Nonce.Span,
+            welcome!.Nonce.Span,
+            Sha3.Hash256(hello.PublicKey.Span).ToArray(),
+            Sha3.Hash256(welcome.PublicKey.Span).ToArray());
+        return (hello, welcome, transcript);
+    }
+
+    /// <summary>The client's transcript signature made with <paramref name="signer"/>.</summary>
+    public static ReadOnlyMemory<byte> SignAsClient(IMessageSigner signer, byte[] transcript)
+    {
+        var signature = new byte[MLDsa87Sizes.Signature];
+        var length = signer.Sign(transcript, HandshakeTranscript.ClientContext, signature);
+        return signature.AsMemory(0, length);
     }
 
     /// <summary>A Hello as <see cref="FrameClient"/> would send it, with the given parts replaced.</summary>
