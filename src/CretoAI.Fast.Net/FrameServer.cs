@@ -72,7 +72,7 @@ public sealed class FrameServer : IAsyncDisposable
         var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            AllowQuickRestart(listener);
             listener.Bind(endpoint);
             listener.Listen(1024);
         }
@@ -189,6 +189,21 @@ public sealed class FrameServer : IAsyncDisposable
         {
             _connections.TryRemove(connection.Id, out _);
             Counters.ConnectionClosed();
+        }
+    }
+
+    /// <summary>
+    /// Lets a restarted node bind its port while connections of the previous run are in TIME_WAIT.
+    /// Only SO_REUSEADDR: .NET's ReuseAddress option also sets SO_REUSEPORT on Linux, which would
+    /// let a second node bind the same port and silently share its connections.
+    /// </summary>
+    private static void AllowQuickRestart(Socket listener)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            const int SolSocket = 1;
+            const int SoReuseAddr = 2;
+            listener.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
         }
     }
 

@@ -126,4 +126,30 @@ public sealed class ShutdownTests
         var ex = Assert.Throws<InvalidOperationException>(() => server.Start(busy));
         Assert.Contains(busy.ToString(), ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_second_server_cannot_share_a_port_another_server_listens_on()
+    {
+        // Regression: the listener once set .NET's ReuseAddress, which on Linux also sets
+        // SO_REUSEPORT and let a second node bind the same port and take half its connections.
+        var (first, endpoint) = TestServer.Start();
+        await using var _ = first;
+        await using var second = new FrameServer(TestServer.Options(), TestKeys.Server, TestKeys.Verifier);
+
+        Assert.Throws<InvalidOperationException>(() => second.Start(endpoint));
+        await TestServer.AssertServesAsync(endpoint);
+    }
+
+    [Fact]
+    public async Task A_port_is_reusable_right_after_its_server_stopped_with_connections_open()
+    {
+        var (first, endpoint) = TestServer.Start();
+        var client = await TestServer.ConnectAsync(endpoint);
+        await first.StopAsync();
+        await client.DisposeAsync();
+
+        await using var again = new FrameServer(TestServer.Options(), TestKeys.Server, TestKeys.Verifier);
+        Assert.Equal(endpoint.Port, again.Start(endpoint).Port);
+        await TestServer.AssertServesAsync(endpoint);
+    }
 }
