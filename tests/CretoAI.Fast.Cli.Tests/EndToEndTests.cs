@@ -12,7 +12,7 @@ public class EndToEndTests
     {
         using var output = new StringWriter();
         var exit = await Program.BuildRoot()
-            .Parse(["demo", "--matrix", "1x1,2x4", "--duration", "0.3", "--warmup", "0"])
+            .Parse(["demo", "--matrix", "1x1,2x4", "--duration", "0.5", "--warmup", "0"])
             .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output });
         Assert.Equal(0, exit);
     }

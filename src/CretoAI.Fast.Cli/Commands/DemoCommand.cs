@@ -41,7 +41,11 @@ internal static class DemoCommand
             {
                 var measured = await PingLoad.RunAsync(load.ToOptions(result, bound, connections, depth), client, clientSigner, BouncyCastleMLDsa87.Instance, cancellationToken).ConfigureAwait(false);
                 Console.WriteLine(measured.ToString());
-                failed |= measured.Errors != 0 || measured.RoundTrips == 0;
+                if (measured.Errors != 0 || measured.RoundTrips == 0)
+                {
+                    failed = true;
+                    await Console.Error.WriteLineAsync($"error: {connections}x{depth}: {measured.Errors} failed round trips, {measured.RoundTrips} completed in the measured window").ConfigureAwait(false);
+                }
             }
 
             Console.WriteLine($"server: {server.Counters.FramesReceived} frames received, {server.Counters.FramesSent} sent, {server.Counters.HandshakesFailed} failed handshakes");

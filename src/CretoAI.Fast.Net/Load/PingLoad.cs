@@ -35,22 +35,25 @@ public static class PingLoad
 
             var payload = new byte[load.PayloadBytes];
             Random.Shared.NextBytes(payload);
-            var start = Stopwatch.GetTimestamp();
-            var measureFrom = start + (long)(load.Warmup.TotalSeconds * Stopwatch.Frequency);
-            var stopAt = measureFrom + (long)(load.Duration.TotalSeconds * Stopwatch.Frequency);
+            // The clock starts only when every worker is running, so a busy machine that is slow
+            // to schedule them shortens nobody's measurement window.
+            var clock = new LoadClock(clients.Length);
             var workers = new Task<Worker>[clients.Length];
             for (var i = 0; i < clients.Length; i++)
             {
-                var worker = new Worker(clients[i], load.Depth, payload, measureFrom, stopAt);
+                var worker = new Worker(clients[i], load.Depth, payload, clock);
                 workers[i] = Task.Run(() => worker.RunAsync(cancellationToken), cancellationToken);
             }
+
+            await clock.AllReady.WaitAsync(cancellationToken).ConfigureAwait(false);
+            clock.Start(load.Warmup, load.Duration);
 
             // Process-wide allocation over the whole run (warm-up included), divided by round trips:
             // with the server in the same process this covers both ends of the hot path.
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
             var done = await Task.WhenAll(workers).ConfigureAwait(false);
             var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
-            var measured = TimeSpan.FromSeconds((double)(stopAt - measureFrom) / Stopwatch.Frequency);
+            var measured = TimeSpan.FromSeconds((double)(clock.StopAt - clock.MeasureFrom) / Stopwatch.Frequency);
             var histogram = new LongHistogram(HighestTrackableNanos, 3);
             long roundTrips = 0, errors = 0, total = 0;
             foreach (var worker in done)
@@ -95,18 +98,16 @@ public static class PingLoad
         private readonly FrameClient _client;
         private readonly int _depth;
         private readonly byte[] _payload;
-        private readonly long _measureFrom;
-        private readonly long _stopAt;
+        private readonly LoadClock _clock;
         private readonly long[] _sentAt;
         private readonly double _nanosPerTick = 1e9 / Stopwatch.Frequency;
 
-        public Worker(FrameClient client, int depth, byte[] payload, long measureFrom, long stopAt)
+        public Worker(FrameClient client, int depth, byte[] payload, LoadClock clock)
         {
             _client = client;
             _depth = depth;
             _payload = payload;
-            _measureFrom = measureFrom;
-            _stopAt = stopAt;
+            _clock = clock;
             _sentAt = new long[depth];
         }
 
@@ -126,6 +127,9 @@ public static class PingLoad
             var decoder = _client.Decoder;
             uint nextId = 0;
             uint expected = 0;
+            await _clock.ReadyAsync().ConfigureAwait(false);
+            var measureFrom = _clock.MeasureFrom;
+            var stopAt = _clock.StopAt;
 
             for (var i = 0; i < _depth; i++)
             {
@@ -141,7 +145,7 @@ public static class PingLoad
                 var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
                 var buffer = result.Buffer;
                 var now = Stopwatch.GetTimestamp();
-                sending &= now < _stopAt;
+                sending &= now < stopAt;
                 var wrote = false;
                 while (decoder.TryDecode(ref buffer, out var frame, out _) == DecodeStatus.Frame)
                 {
@@ -154,7 +158,7 @@ public static class PingLoad
                     {
                         Completed++;
                         var sentAt = _sentAt[expected % (uint)_depth];
-                        if (sentAt >= _measureFrom && now <= _stopAt)
+                        if (sentAt >= measureFrom && now <= stopAt)
                         {
                             Histogram.RecordValue((long)((now - sentAt) * _nanosPerTick));
                             Measured++;
