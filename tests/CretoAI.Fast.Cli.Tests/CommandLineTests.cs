@@ -35,6 +35,8 @@ public class CommandLineTests
     [InlineData("ping", "--duration", "0")]
     [InlineData("node", "run", "--max-connections", "0")]
     [InlineData("node", "run", "--idle-timeout", "0.5")]
+    [InlineData("node", "run", "--handshake-timeout", "0")]
+    [InlineData("node", "run", "--shutdown-timeout", "-1")]
     [InlineData("demo", "--warmup", "-1")]
     public void Bad_options_are_parse_errors_that_name_the_option(params string[] args)
     {

@@ -24,12 +24,14 @@ internal static class NodeCommand
         var maxConnections = CommonOptions.Positive("--max-connections", "Most concurrent connections.", 10_000, 1_000_000);
         var maxPayload = CommonOptions.Positive("--max-payload", "Largest accepted frame payload in bytes (16384..16777216).", 1024 * 1024, 16 * 1024 * 1024);
         var maxInFlight = CommonOptions.Positive("--max-in-flight", "Most unanswered requests per connection.", 1024, 1_000_000);
-        var idle = CommonOptions.Seconds("--idle-timeout", "Seconds without a frame before a session is closed.", 300, 1);
+        var idle = CommonOptions.Seconds("--idle-timeout", "Seconds without received bytes before a session is closed.", 300, 1);
+        var handshake = CommonOptions.Seconds("--handshake-timeout", "Seconds a new connection has to complete the authenticated handshake.", 10, 0.1);
+        var shutdown = CommonOptions.Seconds("--shutdown-timeout", "Seconds sessions get to finish in-flight work when the node stops.", 5, 0.1);
         var logLevel = CommonOptions.LogLevelOption();
 
         var run = new Command("run", "Run a node in the foreground: accept connections, authenticate peers, answer pings. Stops cleanly on Ctrl-C or SIGTERM.")
         {
-            listen, chainId, seed, maxConnections, maxPayload, maxInFlight, idle, logLevel,
+            listen, chainId, seed, maxConnections, maxPayload, maxInFlight, idle, handshake, shutdown, logLevel,
         };
         run.SetAction((result, cancellationToken) => CommonOptions.GuardAsync(async () =>
         {
@@ -46,6 +48,8 @@ internal static class NodeCommand
                 MaxPayloadLength = result.GetValue(maxPayload),
                 MaxInFlightPerConnection = result.GetValue(maxInFlight),
                 IdleTimeout = TimeSpan.FromSeconds(result.GetValue(idle)),
+                HandshakeTimeout = TimeSpan.FromSeconds(result.GetValue(handshake)),
+                ShutdownTimeout = TimeSpan.FromSeconds(result.GetValue(shutdown)),
             };
 
             using var loggers = Logging.Create(result.GetValue(logLevel));
