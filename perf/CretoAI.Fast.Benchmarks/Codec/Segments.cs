@@ -5,6 +5,7 @@ namespace CretoAI.Fast.Benchmarks.Codec;
 /// <summary>Builds multi-segment sequences, the shape a PipeReader hands out when a frame spans buffers.</summary>
 internal static class Segments
 {
+    /// <summary>Consecutive segments of <paramref name="segmentLength"/> bytes (the last one shorter).</summary>
     public static ReadOnlySequence<byte> Split(byte[] bytes, int segmentLength)
     {
         Segment? first = null;
@@ -18,6 +19,14 @@ internal static class Segments
         }
 
         return first is null ? ReadOnlySequence<byte>.Empty : new ReadOnlySequence<byte>(first, 0, last!, last!.Memory.Length);
+    }
+
+    /// <summary>Two segments: bytes before <paramref name="cut"/> and bytes from it on.</summary>
+    public static ReadOnlySequence<byte> SplitAt(byte[] bytes, int cut)
+    {
+        var first = new Segment(bytes.AsMemory(0, cut), previous: null);
+        var second = new Segment(bytes.AsMemory(cut), first);
+        return new ReadOnlySequence<byte>(first, 0, second, second.Memory.Length);
     }
 
     private sealed class Segment : ReadOnlySequenceSegment<byte>

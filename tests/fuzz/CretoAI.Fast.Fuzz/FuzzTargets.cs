@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using CretoAI.Fast.Wire;
 using CretoAI.Fast.Wire.Handshake;
 
@@ -14,25 +15,78 @@ public static class FuzzTargets
     public static void Frame(ReadOnlySpan<byte> input)
     {
         var bytes = input.ToArray();
-        Decode(new ReadOnlySequence<byte>(bytes));
+        DecodeWholeAndSplit(bytes);
 
-        // The same bytes split in two segments at a point the input chooses, as a pipe may deliver them.
-        if (bytes.Length > 1)
+        // A mutated input almost never carries a correct CRC-32C, so on its own the fuzzer would
+        // stop at the checksum and never reach the payload parsers behind it. The second pass
+        // repairs the checksum of every frame whose length fits, so what lies beyond is explored too.
+        if (RepairChecksums(bytes))
         {
-            var cut = 1 + (bytes[0] % (bytes.Length - 1));
-            Decode(Split(bytes, cut));
+            DecodeWholeAndSplit(bytes);
         }
     }
 
-    /// <summary>The handshake and error payload parsers fed raw bytes.</summary>
+    /// <summary>The handshake and error payload parsers fed raw bytes, whole and split in two segments.</summary>
     public static void Handshake(ReadOnlySpan<byte> input)
     {
-        var payload = new ReadOnlySequence<byte>(input.ToArray());
+        var bytes = input.ToArray();
+        ParseAllPayloads(new ReadOnlySequence<byte>(bytes));
+        if (bytes.Length > 1)
+        {
+            ParseAllPayloads(Split(bytes, CutPoint(bytes)));
+        }
+    }
+
+    private static void ParseAllPayloads(in ReadOnlySequence<byte> payload)
+    {
         ParsePayload(MessageType.Hello, payload);
         ParsePayload(MessageType.Welcome, payload);
         ParsePayload(MessageType.Authenticate, payload);
         ParsePayload(MessageType.Ready, payload);
         ParsePayload(MessageType.Error, payload);
+    }
+
+    private static void DecodeWholeAndSplit(byte[] bytes)
+    {
+        Decode(new ReadOnlySequence<byte>(bytes));
+
+        // The same bytes split in two segments at a point the input chooses, as a pipe may deliver them.
+        if (bytes.Length > 1)
+        {
+            Decode(Split(bytes, CutPoint(bytes)));
+        }
+    }
+
+    /// <summary>A cut strictly inside the input, chosen by its first byte.</summary>
+    private static int CutPoint(byte[] bytes) => 1 + (bytes[0] % (bytes.Length - 1));
+
+    /// <summary>Rewrites the checksum field of each frame in turn, walking by the declared payload lengths.</summary>
+    private static bool RepairChecksums(byte[] bytes)
+    {
+        var changed = false;
+        var offset = 0;
+        while (bytes.Length - offset >= FrameHeader.Size)
+        {
+            var header = bytes.AsSpan(offset, FrameHeader.Size);
+            var declared = BinaryPrimitives.ReadUInt32LittleEndian(header[12..]);
+            if (declared > (uint)(bytes.Length - offset - FrameHeader.Size))
+            {
+                break;
+            }
+
+            var payload = bytes.AsSpan(offset + FrameHeader.Size, (int)declared);
+            var state = Crc32C.Append(Crc32C.Begin(), header[..FrameHeader.ChecksummedPrefix]);
+            var checksum = Crc32C.End(Crc32C.Append(state, payload));
+            if (BinaryPrimitives.ReadUInt32LittleEndian(header[FrameHeader.ChecksummedPrefix..]) != checksum)
+            {
+                BinaryPrimitives.WriteUInt32LittleEndian(header[FrameHeader.ChecksummedPrefix..], checksum);
+                changed = true;
+            }
+
+            offset += FrameHeader.Size + (int)declared;
+        }
+
+        return changed;
     }
 
     private static void Decode(ReadOnlySequence<byte> buffer)
