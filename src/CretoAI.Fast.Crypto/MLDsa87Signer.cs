@@ -1,0 +1,44 @@
+using System.Security.Cryptography;
+using CretoAI.Fast.Core;
+
+namespace CretoAI.Fast.Crypto;
+
+/// <summary>
+/// The fast <see cref="IMessageSigner"/>: an ML-DSA-87 key pair from a 32-byte seed, signing hedged
+/// (fresh randomness per signature). Drop-in replacement for <see cref="BouncyCastleMLDsa87.CreateSigner"/>.
+/// </summary>
+public sealed class MLDsa87Signer : IMessageSigner
+{
+    private readonly byte[] _secretKey = new byte[MLDsa87.SecretKeySize];
+
+    /// <summary>Derives the key pair from <paramref name="seed"/> (FIPS 204 ξ); throws <see cref="ArgumentException"/> unless it is 32 bytes.</summary>
+    public MLDsa87Signer(ReadOnlySpan<byte> seed)
+    {
+        var publicKey = new byte[MLDsa87.PublicKeySize];
+        MLDsa87.GenerateKeyPair(seed, publicKey, _secretKey);
+        PublicKey = publicKey;
+        NodeId = Sha3.Hash256(publicKey);
+    }
+
+    /// <summary>A signer for a fresh random key pair.</summary>
+    public static MLDsa87Signer Generate()
+    {
+        Span<byte> seed = stackalloc byte[MLDsa87.SeedSize];
+        RandomNumberGenerator.Fill(seed);
+        try
+        {
+            return new MLDsa87Signer(seed);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+        }
+    }
+
+    public ReadOnlyMemory<byte> PublicKey { get; }
+
+    public Hash32 NodeId { get; }
+
+    public int Sign(ReadOnlySpan<byte> message, ReadOnlySpan<byte> context, Span<byte> signature) =>
+        MLDsa87.Sign(_secretKey, message, context, signature);
+}
