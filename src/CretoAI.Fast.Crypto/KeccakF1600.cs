@@ -21,6 +21,7 @@ internal static class KeccakF1600
     ];
 
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Permute(Span<ulong> state)
     {
         if (state.Length < 25)

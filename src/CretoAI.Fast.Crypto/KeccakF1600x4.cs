@@ -20,6 +20,7 @@ internal static class KeccakF1600x4
     private static Vector256<ulong> Rol(Vector256<ulong> value, int count) => (value << count) | (value >>> (64 - count));
 
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Permute(Span<Vector256<ulong>> state)
     {
         if (state.Length < 25)

@@ -372,11 +372,7 @@ internal static class MLDsa87Engine
             MLDsaPolynomial.PointwiseMontgomerySubtract(cHat, t1Hat.Slice(i * N, N), w);
             MLDsaPolynomial.Reduce(w);
             MLDsaPolynomial.InverseNttToMontgomery(w);
-            var hi = hints.Slice(i * N, N);
-            for (var n = 0; n < N; n++)
-            {
-                w[n] = MLDsa87Rounding.UseHint(MLDsaPolynomial.Freeze(w[n]), hi[n]);
-            }
+            MLDsaPolynomial.UseHint(w, hints.Slice(i * N, N));
 
             MLDsa87Encoding.PackW1(w, w1Packed.Slice(i * MLDsa87Parameters.W1PackedBytes, MLDsa87Parameters.W1PackedBytes));
         }

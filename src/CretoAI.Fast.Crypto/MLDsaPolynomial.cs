@@ -87,6 +87,7 @@ internal static class MLDsaPolynomial
         NttScalar(a);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void NttScalar(Span<int> a)
     {
         var zetas = Zetas;
@@ -122,6 +123,7 @@ internal static class MLDsaPolynomial
         InverseNttToMontgomeryScalar(a);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void InverseNttToMontgomeryScalar(Span<int> a)
     {
         var zetas = Zetas;
@@ -194,6 +196,12 @@ internal static class MLDsaPolynomial
     /// <summary>Every coefficient through <see cref="Reduce32"/>.</summary>
     public static void Reduce(Span<int> a)
     {
+        if (UseAvx2 && a.Length % 8 == 0)
+        {
+            MLDsaPolynomialAvx2.Reduce(a);
+            return;
+        }
+
         for (var i = 0; i < a.Length; i++)
         {
             a[i] = Reduce32(a[i]);
@@ -249,6 +257,21 @@ internal static class MLDsaPolynomial
         for (var i = 0; i < c.Length; i++)
         {
             c[i] = a[i] - b[i];
+        }
+    }
+
+    /// <summary>UseHint on every coefficient of w (|w| &lt; q) with hints 0/1, in place (verification only).</summary>
+    public static void UseHint(Span<int> w, ReadOnlySpan<int> hints)
+    {
+        if (UseAvx2)
+        {
+            MLDsaPolynomialAvx2.UseHint(w, hints);
+            return;
+        }
+
+        for (var n = 0; n < N; n++)
+        {
+            w[n] = MLDsa87Rounding.UseHint(AddQIfNegative(w[n]), hints[n]);
         }
     }
 }

@@ -120,6 +120,7 @@ internal static class MLDsaPolynomialAvx2
     private static Vector256<int> Twiddle(int[] table, int layer, int group, int coefficient) =>
         Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(table), (nuint)((((((layer * 4) + group) * 8) + coefficient) * 8)));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Ntt(Span<int> a)
     {
         ref var p = ref MemoryMarshal.GetReference(a);
@@ -183,6 +184,7 @@ internal static class MLDsaPolynomialAvx2
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void InverseNttToMontgomery(Span<int> a)
     {
         ref var p = ref MemoryMarshal.GetReference(a);
@@ -252,6 +254,7 @@ internal static class MLDsaPolynomialAvx2
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PointwiseMontgomery(ReadOnlySpan<int> a, ReadOnlySpan<int> b, Span<int> c)
     {
         ref var pa = ref MemoryMarshal.GetReference(a);
@@ -263,6 +266,7 @@ internal static class MLDsaPolynomialAvx2
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PointwiseMontgomeryAccumulate(ReadOnlySpan<int> a, ReadOnlySpan<int> b, Span<int> acc)
     {
         ref var pa = ref MemoryMarshal.GetReference(a);
@@ -275,6 +279,7 @@ internal static class MLDsaPolynomialAvx2
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PointwiseMontgomerySubtract(ReadOnlySpan<int> a, ReadOnlySpan<int> b, Span<int> acc)
     {
         ref var pa = ref MemoryMarshal.GetReference(a);
@@ -284,6 +289,51 @@ internal static class MLDsaPolynomialAvx2
         {
             var product = MontgomeryMultiply(Vector256.LoadUnsafe(ref pa, j), Vector256.LoadUnsafe(ref pb, j));
             Avx2.Subtract(Vector256.LoadUnsafe(ref pc, j), product).StoreUnsafe(ref pc, j);
+        }
+    }
+
+    /// <summary>Vector <see cref="MLDsaPolynomial.Reduce32"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Reduce(Span<int> a)
+    {
+        ref var p = ref MemoryMarshal.GetReference(a);
+        var q = Vector256.Create(MLDsaPolynomial.Q);
+        var half = Vector256.Create(1 << 22);
+        for (nuint j = 0; j < (nuint)a.Length; j += 8)
+        {
+            var x = Vector256.LoadUnsafe(ref p, j);
+            var t = Avx2.ShiftRightArithmetic(Avx2.Add(x, half), 23);
+            Avx2.Subtract(x, Avx2.MultiplyLow(t, q)).StoreUnsafe(ref p, j);
+        }
+    }
+
+    /// <summary>
+    /// Vector form of UseHint over one polynomial: w (|w| &lt; q, from the inverse NTT) is brought to
+    /// [0, q), decomposed as in <see cref="MLDsa87Rounding.Decompose"/>, and r1 moved by ±1 mod 16
+    /// where the hint is set (up when r0 &gt; 0). Verification only.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void UseHint(Span<int> w, ReadOnlySpan<int> hints)
+    {
+        ref var pw = ref MemoryMarshal.GetReference(w);
+        ref var ph = ref MemoryMarshal.GetReference(hints);
+        var q = Vector256.Create(MLDsaPolynomial.Q);
+        var halfQ = Vector256.Create((MLDsaPolynomial.Q - 1) / 2);
+        var twoGamma2 = Vector256.Create(2 * MLDsa87Parameters.Gamma2);
+        var fifteen = Vector256.Create(15);
+        for (nuint j = 0; j < N; j += 8)
+        {
+            var a = Vector256.LoadUnsafe(ref pw, j);
+            a = Avx2.Add(a, Avx2.And(Avx2.ShiftRightArithmetic(a, 31), q));
+            var r1 = Avx2.ShiftRightArithmetic(Avx2.Add(a, Vector256.Create(127)), 7);
+            r1 = Avx2.ShiftRightArithmetic(Avx2.Add(Avx2.MultiplyLow(r1, Vector256.Create(1025)), Vector256.Create(1 << 21)), 22);
+            r1 = Avx2.And(r1, fifteen);
+            var r0 = Avx2.Subtract(a, Avx2.MultiplyLow(r1, twoGamma2));
+            r0 = Avx2.Subtract(r0, Avx2.And(Avx2.ShiftRightArithmetic(Avx2.Subtract(halfQ, r0), 31), q));
+            var notPositive = Avx2.ShiftRightArithmetic(Avx2.Subtract(r0, Vector256<int>.One), 31);
+            var h = Vector256.LoadUnsafe(ref ph, j);
+            var delta = Avx2.Subtract(Avx2.Xor(h, notPositive), notPositive);
+            Avx2.And(Avx2.Add(r1, delta), fifteen).StoreUnsafe(ref pw, j);
         }
     }
 }
