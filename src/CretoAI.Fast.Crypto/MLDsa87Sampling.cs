@@ -25,11 +25,10 @@ internal static class MLDsa87Sampling
     {
         for (var i = 0; i + 3 <= buffer.Length && filled < N; i += 3)
         {
+            // Write unconditionally and advance only on acceptance: no unpredictable branch.
             var candidate = buffer[i] | (buffer[i + 1] << 8) | ((buffer[i + 2] & 0x7F) << 16);
-            if (candidate < Q)
-            {
-                a[filled++] = candidate;
-            }
+            a[filled] = candidate;
+            filled += (int)((uint)(candidate - Q) >> 31);
         }
 
         return filled;
