@@ -94,7 +94,14 @@ public class MLDsaSimdAgreementTests
             vector[i] = Vector256.Create(lanes[0][i], lanes[1][i], lanes[2][i], lanes[3][i]);
         }
 
-        KeccakF1600x4.Permute(vector);
+        var avx512 = (Vector256<ulong>[])vector.Clone();
+        KeccakF1600x4.PermuteAvx2(vector);
+        if (Avx512F.VL.IsSupported)
+        {
+            KeccakF1600x4.PermuteAvx512(avx512);
+            Assert.Equal(vector, avx512);
+        }
+
         for (var s = 0; s < 4; s++)
         {
             KeccakF1600.Permute(lanes[s]);
