@@ -27,11 +27,11 @@ internal static class KeyFileStorage
     public static string Octal(UnixFileMode mode) => "0" + Convert.ToString((int)mode & 0x1FF, 8).PadLeft(3, '0');
 
     /// <summary>
-    /// Reads a whole key file as text into a rented buffer (zeroed and returned by <see cref="Release"/>).
-    /// For a private key the mode is checked on the open handle, so the file that is read is the
-    /// file that was checked.
+    /// Reads a whole key file as text into a rented buffer (zeroed and returned by <see cref="Release"/>),
+    /// with its mode taken from the open handle (null on Windows), so that the file whose mode is
+    /// checked is the file that was read.
     /// </summary>
-    public static char[] ReadText(string path, KeyFileKind kind, out int length)
+    public static char[] ReadText(string path, KeyFileKind kind, out int length, out UnixFileMode? mode)
     {
         var what = kind == KeyFileKind.PrivateSeed ? "private key file" : "public key file";
         SafeFileHandle handle;
@@ -50,46 +50,32 @@ internal static class KeyFileStorage
 
         using (handle)
         {
-            if (kind == KeyFileKind.PrivateSeed && !OperatingSystem.IsWindows())
-            {
-                var mode = File.GetUnixFileMode(handle);
-                if ((mode & GroupOrOthers) != UnixFileMode.None)
-                {
-                    throw new KeyFileException(
-                        KeyFileError.InsecurePermissions,
-                        path,
-                        $"private key file '{path}' has mode {Octal(mode)}: group or others may access it, so it is refused. " +
-                        $"Run 'chmod 600 {path}' (and consider the key exposed if others could read it).");
-                }
-            }
-
-            long fileLength;
-            byte[] bytes;
-            int read;
+            mode = OperatingSystem.IsWindows() ? null : File.GetUnixFileMode(handle);
+            var bytes = ArrayPool<byte>.Shared.Rent(KeyFileText.MaxFileBytes + 1);
+            var read = 0;
             try
             {
-                fileLength = RandomAccess.GetLength(handle);
-                if (fileLength > KeyFileText.MaxFileBytes)
+                long fileLength;
+                try
+                {
+                    fileLength = RandomAccess.GetLength(handle);
+                    if (fileLength <= KeyFileText.MaxFileBytes)
+                    {
+                        // Read one byte past the limit: the file may have grown since its length was taken.
+                        read = ReadAll(handle, bytes.AsSpan(0, KeyFileText.MaxFileBytes + 1));
+                    }
+                }
+                catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+                {
+                    throw new KeyFileException(KeyFileError.Unreadable, path, $"cannot read {what} '{path}': {ex.Message}", ex);
+                }
+
+                if (fileLength > KeyFileText.MaxFileBytes || read > KeyFileText.MaxFileBytes)
                 {
                     throw new KeyFileException(
                         KeyFileError.BadFormat,
                         path,
-                        $"'{path}' is {fileLength.ToString(CultureInfo.InvariantCulture)} bytes, too large to be a key file (at most {KeyFileText.MaxFileBytes})");
-                }
-
-                bytes = ArrayPool<byte>.Shared.Rent(KeyFileText.MaxFileBytes + 1);
-                read = ReadAll(handle, bytes.AsSpan(0, KeyFileText.MaxFileBytes + 1));
-            }
-            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException && ex is not KeyFileException)
-            {
-                throw new KeyFileException(KeyFileError.Unreadable, path, $"cannot read {what} '{path}': {ex.Message}", ex);
-            }
-
-            try
-            {
-                if (read > KeyFileText.MaxFileBytes)
-                {
-                    throw new KeyFileException(KeyFileError.BadFormat, path, $"'{path}' is too large to be a key file (at most {KeyFileText.MaxFileBytes} bytes)");
+                        $"'{path}' is {Math.Max(fileLength, read).ToString(CultureInfo.InvariantCulture)} bytes, too large to be a key file (at most {KeyFileText.MaxFileBytes})");
                 }
 
                 // Latin-1 maps each byte to one char, so any byte sequence decodes and a non-ASCII byte
@@ -100,9 +86,22 @@ internal static class KeyFileStorage
             }
             finally
             {
-                CryptographicOperations.ZeroMemory(bytes.AsSpan(0, Math.Min(read, bytes.Length)));
+                CryptographicOperations.ZeroMemory(bytes.AsSpan(0, read));
                 ArrayPool<byte>.Shared.Return(bytes);
             }
+        }
+    }
+
+    /// <summary>Refuses a private key file that group or others may access (ssh's rule), naming the fix.</summary>
+    public static void CheckPrivateMode(string path, UnixFileMode? mode)
+    {
+        if (mode is { } actual && (actual & GroupOrOthers) != UnixFileMode.None)
+        {
+            throw new KeyFileException(
+                KeyFileError.InsecurePermissions,
+                path,
+                $"private key file '{path}' has mode {Octal(actual)}: group or others may access it, so it is refused. " +
+                $"Run 'chmod 600 {path}' (and consider the key exposed if others could read it).");
         }
     }
 

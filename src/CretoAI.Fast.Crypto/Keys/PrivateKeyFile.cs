@@ -17,11 +17,35 @@ public static class PrivateKeyFile
     public static KeyPair Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var text = KeyFileStorage.ReadText(path, KeyFileKind.PrivateSeed, out var length);
+        var text = KeyFileStorage.ReadText(path, KeyFileKind.PrivateSeed, out var length, out var mode);
         Span<byte> seed = stackalloc byte[MLDsa87.SeedSize];
         try
         {
-            var stated = KeyFileText.Decode(path, text.AsSpan(0, length), KeyFileKind.PrivateSeed, seed);
+            Core.Hash32 stated = default;
+            KeyFileException? malformed = null;
+            try
+            {
+                stated = KeyFileText.Decode(path, text.AsSpan(0, length), KeyFileKind.PrivateSeed, seed);
+            }
+            catch (KeyFileException ex)
+            {
+                malformed = ex;
+            }
+
+            // A file that is not a private key at all (a .pub given by mistake) gets that message
+            // rather than a permission complaint; any private key file is refused if exposed, even a
+            // malformed one, since the operator must fix its mode either way.
+            if (malformed is { Error: KeyFileError.WrongKind or KeyFileError.NotAKeyFile })
+            {
+                throw malformed;
+            }
+
+            KeyFileStorage.CheckPrivateMode(path, mode);
+            if (malformed is not null)
+            {
+                throw malformed;
+            }
+
             var pair = KeyPair.FromSeed(seed);
             if (pair.NodeId != stated)
             {

@@ -10,7 +10,7 @@ public static class PublicKeyFile
     public static byte[] Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var text = KeyFileStorage.ReadText(path, KeyFileKind.PublicKey, out var length);
+        var text = KeyFileStorage.ReadText(path, KeyFileKind.PublicKey, out var length, out _);
         try
         {
             var publicKey = new byte[MLDsa87.PublicKeySize];
