@@ -153,10 +153,29 @@ internal static class KeyFileStorage
                 stream.Flush(flushToDisk: true);
             }
 
-            // Atomic on POSIX: rename(2) with overwrite, link(2)+unlink(2) (fails if the target exists) without.
-            File.Move(temporary, fullPath, overwrite);
+            if (overwrite)
+            {
+                File.Move(temporary, fullPath, overwrite: true); // rename(2): atomic replace.
+            }
+            else
+            {
+                switch (PosixLink.TryLink(temporary, fullPath))
+                {
+                    case PosixLink.Result.Linked:
+                        TryDelete(temporary);
+                        break;
+                    case PosixLink.Result.TargetExists:
+                        TryDelete(temporary);
+                        throw AlreadyExists(path);
+                    default:
+                        // Windows (MoveFileEx without REPLACE_EXISTING is atomic) or a file system
+                        // without hard links (check-then-rename: the best it allows).
+                        File.Move(temporary, fullPath, overwrite: false);
+                        break;
+                }
+            }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException && ex is not KeyFileException)
         {
             TryDelete(temporary);
             if (!overwrite && Path.Exists(fullPath))

@@ -91,6 +91,30 @@ public class KeyFileTests
     }
 
     [Fact]
+    public void The_example_private_key_in_the_docs_loads_to_its_stated_node_id()
+    {
+        // ACVP keyGen test case 51 (../shared/testvectors/mldsa87), as docs/keys.md shows it.
+        const string Example =
+            "cretoai-fast-key v1\n" +
+            "# ML-DSA-87 private key: the FIPS 204 seed xi. SECRET: keep this file mode 0600. Format: docs/keys.md\n" +
+            "kind: ml-dsa-87-private-seed\n" +
+            "node-id: 9df39232077a88b3b36c0d4b37d2d369f942baaaa436cf5486a1f09d45d7ce0b\n" +
+            "data: a16f5b0796703e2d1a0140a35cbf36efabe70e752ba59b6a9a0e9c4b05302f73\n";
+        Assert.Contains(Example, File.ReadAllText(Path.Combine(TestVectors.RepositoryRoot(), "docs", "keys.md")), StringComparison.Ordinal);
+
+        using var directory = new TemporaryDirectory();
+        var path = directory.File("example.key");
+        WriteOwnerOnly(path, Example);
+        using var pair = KeyPair.Load(path);
+        Assert.Equal("9df39232077a88b3b36c0d4b37d2d369f942baaaa436cf5486a1f09d45d7ce0b", pair.NodeId.ToString());
+
+        // And the writer produces exactly this text for that seed.
+        var written = directory.File("rewritten.key");
+        pair.WritePrivateKeyFile(written, overwrite: false);
+        Assert.Equal(Example, File.ReadAllText(written));
+    }
+
+    [Fact]
     public void Missing_files_are_reported_by_name()
     {
         using var directory = new TemporaryDirectory();
