@@ -252,6 +252,8 @@ public sealed class KeysCommandTests : IDisposable
     [InlineData("keys", "verify", "--public-key", "p", "--message", "m", "--signature")]
     [InlineData("keys", "sign", "--key", "k", "--message", "m")]
     [InlineData("keys", "show")]
+    [InlineData("keys")]
+    [InlineData("keys", "frobnicate")]
     [InlineData("keys", "show", "--key", "k", "--public-key", "p")]
     public async Task Usage_errors_are_exit_two_never_one(params string[] args)
     {

@@ -23,11 +23,17 @@ internal static class KeysCommand
 
     private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
 
-    public static Command Create() =>
-        new("keys", "Create ML-DSA-87 key files, sign files with them and verify signatures. " + FormatNote)
+    public static Command Create()
+    {
+        var keys = new Command("keys", "Create ML-DSA-87 key files, sign files with them and verify signatures. " + FormatNote)
         {
             Generate(), Sign(), Verify(), Show(),
         };
+
+        // Without a subcommand: a usage error (exit 2) like every other keys mistake.
+        keys.Action = new KeysAction(_ => throw new InvalidSettingException("keys", "choose a subcommand: generate, sign, verify or show (see 'cretoai-fast keys --help')."));
+        return keys;
+    }
 
     private static Command Generate()
     {
@@ -318,11 +324,22 @@ internal static class KeysCommand
                     await error.WriteLineAsync($"error: unrecognized argument '{token}'").ConfigureAwait(false);
                 }
 
-                await error.WriteLineAsync($"usage: see '{parseResult.CommandResult.Command.Name} --help'").ConfigureAwait(false);
+                await error.WriteLineAsync($"usage: see '{CommandPath(parseResult)} --help'").ConfigureAwait(false);
                 return UsageOrIoError;
             }
 
             return await CommonOptions.GuardAsync(() => body(parseResult)).ConfigureAwait(false);
+        }
+
+        private static string CommandPath(ParseResult parseResult)
+        {
+            var names = new List<string>();
+            for (var result = parseResult.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+            {
+                names.Insert(0, result.Command is RootCommand ? "cretoai-fast" : result.Command.Name);
+            }
+
+            return string.Join(' ', names);
         }
     }
 }
