@@ -58,6 +58,28 @@ public class KeyFileTests
     }
 
     [Fact]
+    public void Any_seed_and_any_public_key_bytes_round_trip()
+    {
+        using var directory = new TemporaryDirectory();
+        var privatePath = directory.File("p.key");
+        var publicPath = directory.File("p.pub");
+        Gen.Select(Gen.Byte.Array[MLDsa87.SeedSize], Gen.Byte.Array[MLDsa87.PublicKeySize]).Sample(
+            (seed, publicKey) =>
+            {
+                PrivateKeyFile.Write(privatePath, seed, overwrite: true);
+                using var expected = KeyPair.FromSeed(seed);
+                using var loaded = KeyPair.Load(privatePath);
+                Assert.Equal(expected.NodeId, loaded.NodeId);
+
+                // A public key file stores bytes and their hash; it does not judge the key itself.
+                PublicKeyFile.Write(publicPath, publicKey, overwrite: true);
+                Assert.Equal(publicKey, PublicKeyFile.Read(publicPath));
+            },
+            iter: 25,
+            threads: 1); // one file path shared by every iteration
+    }
+
+    [Fact]
     public void Static_private_write_derives_the_same_node_id()
     {
         using var directory = new TemporaryDirectory();
@@ -373,7 +395,8 @@ public class KeyFileTests
                 AssertOnlyKeyFileErrors(() => PublicKeyFile.Read(publicPath));
                 AssertOnlyKeyFileErrors(() => KeyPair.Load(privatePath).Dispose());
             },
-            iter: 200);
+            iter: 200,
+            threads: 1); // one file path shared by every iteration
     }
 
     [Fact]
