@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using CretoAI.Fast.Core;
 using CretoAI.Fast.Crypto;
+using CretoAI.Fast.Crypto.Keys;
 using CretoAI.Fast.Net;
 
 namespace CretoAI.Fast.Cli.Commands;
@@ -21,6 +22,10 @@ internal static class NodeCommand
         {
             Description = "ML-DSA-87 key seed, 64 hex characters. Default: a fresh random identity for this run.",
         };
+        var identity = new Option<string?>("--identity")
+        {
+            Description = "Private key file (from 'cretoai-fast keys generate'; mode 0600) holding the node's identity. Instead of --identity-seed.",
+        };
         var maxConnections = CommonOptions.Positive("--max-connections", "Most concurrent connections.", 10_000, 1_000_000);
         var maxPayload = CommonOptions.Positive("--max-payload", "Largest accepted frame payload in bytes (16384..16777216).", 1024 * 1024, 16 * 1024 * 1024);
         var maxInFlight = CommonOptions.Positive("--max-in-flight", "Most unanswered requests per connection.", 1024, 1_000_000);
@@ -31,7 +36,7 @@ internal static class NodeCommand
 
         var run = new Command("run", "Run a node in the foreground: accept connections, authenticate peers, answer pings. Stops cleanly on Ctrl-C or SIGTERM.")
         {
-            listen, chainId, seed, maxConnections, maxPayload, maxInFlight, idle, handshake, shutdown, logLevel,
+            listen, chainId, identity, seed, maxConnections, maxPayload, maxInFlight, idle, handshake, shutdown, logLevel,
         };
         run.SetAction((result, cancellationToken) => CommonOptions.GuardAsync(async () =>
         {
@@ -40,7 +45,7 @@ internal static class NodeCommand
                 throw new InvalidSettingException("--listen", error);
             }
 
-            var signer = CreateSigner(result.GetValue(seed));
+            var signer = CreateSigner(result.GetValue(identity), result.GetValue(seed));
             var options = new TransportOptions
             {
                 ChainId = result.GetValue(chainId),
@@ -85,8 +90,15 @@ internal static class NodeCommand
         return new Command("node", "Run and manage a validator node.") { run };
     }
 
-    private static IMessageSigner CreateSigner(string? seedHex)
+    private static IMessageSigner CreateSigner(string? identityFile, string? seedHex)
     {
+        if (identityFile is not null)
+        {
+            return seedHex is null
+                ? KeyPair.Load(identityFile)
+                : throw new InvalidSettingException("--identity", "give either --identity or --identity-seed, not both.");
+        }
+
         if (seedHex is null)
         {
             return BouncyCastleMLDsa87.GenerateSigner();
