@@ -8,7 +8,8 @@ namespace CretoAI.Fast.Consensus.Weights;
 /// reciprocal gives an estimate that is off by at most one whenever n &lt; 2^64 and the quotient &lt; 2^40
 /// (four roundings of relative error 2^-53 each stay below 2^-40 absolute); one integer step with the
 /// remainder n − q·d then fixes it. The result is therefore the exact integer floor on every machine —
-/// the floating point only guesses, integers decide.
+/// the floating point only guesses, integers decide. The native (non-saturating) double→integer conversion
+/// is enough: every estimate that is kept is in 0..2^40; lanes the caller masks away may hold anything.
 /// </summary>
 internal readonly struct ExactDivisor
 {
@@ -33,7 +34,7 @@ internal readonly struct ExactDivisor
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<ulong> Divide(Vector512<ulong> numerator, Vector512<ulong> divisor, Vector512<double> reciprocal)
     {
-        var quotient = Vector512.ConvertToUInt64(Vector512.ConvertToDouble(numerator) * reciprocal);
+        var quotient = Vector512.ConvertToUInt64Native(Vector512.ConvertToDouble(numerator) * reciprocal);
         var remainder = numerator - (quotient * divisor);
 
         // Estimate one too high: the remainder went negative; add the all-ones mask (−1) and restore it.
@@ -49,7 +50,7 @@ internal readonly struct ExactDivisor
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<ulong> Divide(Vector256<ulong> numerator, Vector256<ulong> divisor, Vector256<double> reciprocal)
     {
-        var quotient = Vector256.ConvertToUInt64(Vector256.ConvertToDouble(numerator) * reciprocal);
+        var quotient = Vector256.ConvertToUInt64Native(Vector256.ConvertToDouble(numerator) * reciprocal);
         var remainder = numerator - (quotient * divisor);
         var tooHigh = Vector256.LessThan(remainder.AsInt64(), Vector256<long>.Zero).AsUInt64();
         quotient += tooHigh;

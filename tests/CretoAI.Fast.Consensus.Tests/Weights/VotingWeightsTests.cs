@@ -55,6 +55,28 @@ public class VotingWeightsTests
         }, iter: 400);
 
     [Fact]
+    public void Kernels_agree_when_quotients_are_exact_integers() =>
+        // Few distinct round values: many shares divide exactly, where a reciprocal estimate lands just
+        // below the integer and the correction step must add one.
+        Gen.Int[1, 64].SelectMany(n => Gen.Select(
+                Gen.OneOfConst(100_000UL, 200_000UL, 400_000UL, 800_000UL, 1_000_000UL).Array[n],
+                Gen.OneOfConst(0u, 250_000u, 500_000u, 1_000_000u).Array[n],
+                Gen.OneOfConst(750_000u, 800_000u, 1_000_000u).Array[n]))
+            .Sample((stake, reputation, uptime) =>
+            {
+                var expected = new ulong[stake.Length];
+                var (reference, _) = ReferenceWeights.Compute(stake, reputation, uptime, VotingWeightRules.Default);
+                VotingWeights.Compute(stake, reputation, uptime, expected, VotingWeightRules.Default, SimdPath.Scalar);
+                Assert.Equal(reference, expected);
+                foreach (var path in VectorPaths)
+                {
+                    var actual = new ulong[stake.Length];
+                    VotingWeights.Compute(stake, reputation, uptime, actual, VotingWeightRules.Default, path);
+                    Assert.Equal(expected, actual);
+                }
+            }, iter: 400);
+
+    [Fact]
     public void Weights_equal_an_independent_128_bit_reference() =>
         Candidates.Sample(c =>
         {
