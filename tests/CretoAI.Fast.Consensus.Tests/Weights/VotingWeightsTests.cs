@@ -141,6 +141,29 @@ public class VotingWeightsTests
     }
 
     [Fact]
+    public void Computing_weights_and_tallies_allocates_nothing()
+    {
+        var random = new Random(1);
+        var stake = Enumerable.Range(0, 1000).Select(_ => (ulong)random.NextInt64(0, 2_000_000)).ToArray();
+        var reputation = Enumerable.Range(0, 1000).Select(_ => (uint)random.Next(0, 1_000_001)).ToArray();
+        var uptime = Enumerable.Range(0, 1000).Select(_ => (uint)random.Next(700_000, 1_000_001)).ToArray();
+        stake[0] = VotingWeights.MaxStake; // a whale, so the cap passes run too
+        var weights = new ulong[1000];
+        var bitmap = new ulong[VoteTally.WordCount(1000)];
+        bitmap.AsSpan().Fill(0x5555_5555_5555_5555UL);
+        foreach (var path in new[] { SimdPath.Scalar, SimdPath.Vector256, SimdPath.Vector512 })
+        {
+            VotingWeights.Compute(stake, reputation, uptime, weights, VotingWeightRules.Default, path);
+            VoteTally.Tally(bitmap, weights, path);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var summary = VotingWeights.Compute(stake, reputation, uptime, weights, VotingWeightRules.Default, path);
+            VoteTally.Tally(bitmap, weights, path);
+            Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+            Assert.Equal(1, summary.CappedCount);
+        }
+    }
+
+    [Fact]
     public void Seven_identical_validators_get_the_hand_computed_weight()
     {
         var stake = Enumerable.Repeat(500_000UL, 7).ToArray();
