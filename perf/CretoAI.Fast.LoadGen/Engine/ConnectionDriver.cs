@@ -26,6 +26,9 @@ internal sealed class ConnectionDriver<TProtocol> : IAsyncDisposable
     private int _outstanding;
     private volatile bool _senderDone;
     private bool _lost;
+    private volatile bool _stopSending;
+    private CreditSignal? _credits;
+    private Func<bool>? _blocked;
 
     public ConnectionDriver(PipeReader input, PipeWriter output, IAsyncDisposable connection, TProtocol protocol)
     {
@@ -62,7 +65,8 @@ internal sealed class ConnectionDriver<TProtocol> : IAsyncDisposable
             return;
         }
 
-        using var credits = new SemaphoreSlim(window.Depth, window.Depth);
+        var credits = _credits ??= new CreditSignal();
+        _stopSending = false;
         var receiving = ReceiveAsync(window, stats, credits, abort);
         try
         {
@@ -98,9 +102,11 @@ internal sealed class ConnectionDriver<TProtocol> : IAsyncDisposable
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async Task SendOnScheduleAsync(StepWindow window, OpenLoopSchedule schedule, WorkerStats stats, SemaphoreSlim credits, CancellationToken cancellationToken)
+    private async Task SendOnScheduleAsync(StepWindow window, OpenLoopSchedule schedule, WorkerStats stats, CreditSignal credits, CancellationToken cancellationToken)
     {
         const int FlushThreshold = 32 * 1024;
+        var depth = _intendedAt.Length;
+        var blocked = _blocked ??= () => Volatile.Read(ref _outstanding) >= _intendedAt.Length && !_stopSending;
         for (long i = 0; ; i++)
         {
             var intended = schedule.IntendedAt(i);
@@ -124,7 +130,7 @@ internal sealed class ConnectionDriver<TProtocol> : IAsyncDisposable
                 await Task.Delay(Math.Max(1, millis), cancellationToken).ConfigureAwait(false);
             }
 
-            if (!credits.Wait(0))
+            while (Volatile.Read(ref _outstanding) >= depth)
             {
                 // Depth requests outstanding: wait for a reply. Later requests keep their intended
                 // times, so this wait is charged to them (coordinated-omission correction).
@@ -133,7 +139,12 @@ internal sealed class ConnectionDriver<TProtocol> : IAsyncDisposable
                     await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                await credits.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await credits.WaitAsync(blocked).ConfigureAwait(false);
+                if (_stopSending)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    return;
+                }
             }
 
             var slot = _nextSequence % (uint)_intendedAt.Length;
@@ -171,7 +182,7 @@ internal sealed class ConnectionDriver<TProtocol> : IAsyncDisposable
         }
     }
 
-    private async Task ReceiveAsync(StepWindow window, WorkerStats stats, SemaphoreSlim? credits, CancellationTokenSource abort)
+    private async Task ReceiveAsync(StepWindow window, WorkerStats stats, CreditSignal? credits, CancellationTokenSource abort)
     {
         var openLoop = credits is not null;
         var depth = (uint)_intendedAt.Length;
@@ -267,7 +278,7 @@ internal sealed class ConnectionDriver<TProtocol> : IAsyncDisposable
                     if (replies > 0)
                     {
                         Interlocked.Add(ref _outstanding, -replies);
-                        credits!.Release(replies);
+                        credits!.Set();
                     }
                 }
                 else
@@ -294,9 +305,12 @@ internal sealed class ConnectionDriver<TProtocol> : IAsyncDisposable
         }
         finally
         {
+            // Whatever ended the receiver, a sender waiting for a slot must not wait forever.
+            _stopSending = true;
+            credits?.Set();
             if (_lost)
             {
-                // Wakes a sender waiting for credits or sleeping on the schedule.
+                // Wakes a sender sleeping on the schedule.
                 await abort.CancelAsync().ConfigureAwait(false);
             }
         }
