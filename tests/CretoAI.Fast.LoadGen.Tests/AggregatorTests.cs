@@ -26,6 +26,9 @@ public sealed class AggregatorTests
         Assert.Equal(990, summary.P99, 1.0);
         Assert.Equal(1000, summary.Max, 1.0);
         Assert.Equal(1000, aggregator.Window.TotalCount);
+        Assert.Equal(summary.P99, summary.AtPercentile(99));
+        Assert.Equal(summary.P999, summary.AtPercentile(99.9));
+        Assert.Equal(summary.Max, summary.AtPercentile(100));
 
         // A second harvest with nothing new: totals stay, the live window is empty.
         aggregator.Harvest();

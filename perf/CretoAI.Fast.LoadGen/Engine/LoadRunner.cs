@@ -39,7 +39,7 @@ internal static class LoadRunner
 
             await running.ConfigureAwait(false);
             aggregator.Harvest();
-            live(Snapshot(s, rates.Count, window, aggregator));
+            live(Snapshot(s, rates.Count, window, aggregator, done: true));
             results.Add(ToResult(s + 1, plan, mode, window, aggregator));
         }
 
@@ -71,22 +71,25 @@ internal static class LoadRunner
             window.IsOpenLoop ? StepAggregator.Summarize(aggregator.Service) : null);
     }
 
-    private static LiveSnapshot Snapshot(int step, int steps, StepWindow window, StepAggregator aggregator)
+    private static LiveSnapshot Snapshot(int step, int steps, StepWindow window, StepAggregator aggregator, bool done = false)
     {
         var now = Stopwatch.GetTimestamp();
-        var phase = now < window.MeasureFrom ? "warm-up" : now < window.StopAt ? "measuring" : "draining";
-        var hasWindow = aggregator.Window.TotalCount > 0;
+        var phase = done ? "done" : now < window.MeasureFrom ? "warm-up" : now < window.StopAt ? "measuring" : "draining";
+
+        // While running: the last refresh interval; at the end: the whole measured window.
+        var histogram = done ? aggregator.Corrected : aggregator.Window;
+        var hasData = histogram.TotalCount > 0;
         return new LiveSnapshot(
             step + 1,
             steps,
             window.Rate,
             phase,
             Stopwatch.GetElapsedTime(window.Start, now),
-            aggregator.WindowRate,
+            done ? aggregator.Succeeded / Math.Max(1e-9, window.Measured.TotalSeconds) : aggregator.WindowRate,
             aggregator.Sent,
             aggregator.Succeeded,
             aggregator.Failed,
-            hasWindow ? aggregator.Window.GetValueAtPercentile(50) / 1000.0 : 0,
-            hasWindow ? aggregator.Window.GetValueAtPercentile(99) / 1000.0 : 0);
+            hasData ? histogram.GetValueAtPercentile(50) / 1000.0 : 0,
+            hasData ? histogram.GetValueAtPercentile(99) / 1000.0 : 0);
     }
 }

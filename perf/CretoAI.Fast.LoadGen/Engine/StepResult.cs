@@ -15,9 +15,22 @@ public sealed record LatencySummary(
     double Max,
     IReadOnlyList<PercentilePoint> Distribution)
 {
-    /// <summary>Latency at an arbitrary percentile, from the distribution (the nearest recorded level at or above).</summary>
+    /// <summary>
+    /// Latency at a percentile: the exact HdrHistogram value for the summarised levels (50, 90, 99,
+    /// 99.9, 99.99, 100), else from the distribution (the nearest recorded level at or above).
+    /// </summary>
     public double AtPercentile(double percentile)
     {
+        switch (percentile)
+        {
+            case 50: return P50;
+            case 90: return P90;
+            case 99: return P99;
+            case 99.9: return P999;
+            case 99.99: return P9999;
+            case >= 100: return Max;
+        }
+
         foreach (var point in Distribution)
         {
             if (point.Percentile >= percentile)
