@@ -11,7 +11,7 @@ namespace CretoAI.Fast.Net.Sockets;
 /// comes from the pipes' pause thresholds: a slow consumer stops the receive loop, which stops
 /// reading the socket, which fills the peer's TCP window.
 /// </summary>
-internal sealed class SocketPipe : IAsyncDisposable
+public sealed class SocketPipe : IAsyncDisposable
 {
     private readonly Socket _socket;
     private readonly Pipe _input;

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using CretoAI.Fast.LoadGen.Modes;
+
+namespace CretoAI.Fast.LoadGen.Engine;
+
+/// <summary>
+/// Runs the steps of a plan on an opened mode: one closed-loop step, or one open-loop step per
+/// offered rate. While a step runs it harvests the workers' histograms every
+/// <see cref="RefreshInterval"/> and hands a <see cref="LiveSnapshot"/> to the live view.
+/// </summary>
+internal static class LoadRunner
+{
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(250);
+
+    public static async Task<IReadOnlyList<StepResult>> RunAsync(LoadPlan plan, ILoadMode mode, Action<LiveSnapshot> live, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(mode);
+        ArgumentNullException.ThrowIfNull(live);
+        IReadOnlyList<double?> rates = plan.IsOpenLoop ? plan.Rates.Select(r => (double?)r).ToList() : [null];
+        var results = new List<StepResult>(rates.Count);
+        for (var s = 0; s < rates.Count; s++)
+        {
+            var stats = new WorkerStats[mode.Workers];
+            for (var i = 0; i < stats.Length; i++)
+            {
+                stats[i] = new WorkerStats();
+            }
+
+            var aggregator = new StepAggregator(stats);
+            var window = StepWindow.StartingNow(plan.Warmup, plan.Duration, plan.Drain, rates[s], plan.Depth);
+            var running = mode.RunStepAsync(window, stats, cancellationToken);
+            while (!running.IsCompleted)
+            {
+                await Task.WhenAny(running, Task.Delay(RefreshInterval, cancellationToken)).ConfigureAwait(false);
+                aggregator.Harvest();
+                live(Snapshot(s, rates.Count, window, aggregator));
+            }
+
+            await running.ConfigureAwait(false);
+            aggregator.Harvest();
+            live(Snapshot(s, rates.Count, window, aggregator, done: true));
+            results.Add(ToResult(s + 1, plan, mode, window, aggregator));
+        }
+
+        return results;
+    }
+
+    internal static StepResult ToResult(int step, LoadPlan plan, ILoadMode mode, StepWindow window, StepAggregator aggregator)
+    {
+        var seconds = window.Measured.TotalSeconds;
+        var sent = aggregator.Sent;
+        var failed = aggregator.Failed;
+        var succeeded = aggregator.Succeeded;
+        return new StepResult(
+            step,
+            mode.Name,
+            mode.Target,
+            mode.Workers,
+            plan.Depth,
+            plan.PayloadBytes,
+            mode.ItemsPerRequest,
+            window.Rate,
+            seconds,
+            sent,
+            succeeded,
+            failed,
+            seconds > 0 ? succeeded / seconds : 0,
+            sent > 0 ? (double)failed / sent : 0,
+            StepAggregator.Summarize(aggregator.Corrected),
+            window.IsOpenLoop ? StepAggregator.Summarize(aggregator.Service) : null);
+    }
+
+    private static LiveSnapshot Snapshot(int step, int steps, StepWindow window, StepAggregator aggregator, bool done = false)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var phase = done ? "done" : now < window.MeasureFrom ? "warm-up" : now < window.StopAt ? "measuring" : "draining";
+
+        // While running: the last refresh interval; at the end: the whole measured window.
+        var histogram = done ? aggregator.Corrected : aggregator.Window;
+        var hasData = histogram.TotalCount > 0;
+        return new LiveSnapshot(
+            step + 1,
+            steps,
+            window.Rate,
+            phase,
+            Stopwatch.GetElapsedTime(window.Start, now),
+            done ? aggregator.Succeeded / Math.Max(1e-9, window.Measured.TotalSeconds) : aggregator.WindowRate,
+            aggregator.Sent,
+            aggregator.Succeeded,
+            aggregator.Failed,
+            hasData ? histogram.GetValueAtPercentile(50) / 1000.0 : 0,
+            hasData ? histogram.GetValueAtPercentile(99) / 1000.0 : 0);
+    }
+}
