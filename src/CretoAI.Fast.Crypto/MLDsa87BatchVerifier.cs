@@ -2,8 +2,8 @@ namespace CretoAI.Fast.Crypto;
 
 /// <summary>
 /// Verifies many signatures across cores, one verdict per item (a bad item is false, never an
-/// exception). Items are handed out in small chunks from a shared counter so a slow core does not
-/// hold up the rest. Keys go through an <see cref="MLDsa87KeyCache"/>, so the many signatures of
+/// exception). Items go out in chunks of four through Parallel.For's dynamic partitioning, so a
+/// slow core does not hold up the rest. Keys go through an <see cref="MLDsa87KeyCache"/>, so the many signatures of
 /// a quorum certificate or a block from repeat senders reuse their expanded keys.
 /// </summary>
 public sealed class MLDsa87BatchVerifier

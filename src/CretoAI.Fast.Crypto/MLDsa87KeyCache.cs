@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Security.Cryptography;
 
@@ -66,11 +67,11 @@ public sealed class MLDsa87KeyCache
         TryGet(publicKey, out var verifier) && verifier.Verify(message, context, signature);
 
     /// <summary>The verifier for <paramref name="publicKey"/>, expanding and caching it on a miss; false only for a wrong length.</summary>
-    public bool TryGet(ReadOnlySpan<byte> publicKey, out MLDsa87Verifier verifier)
+    public bool TryGet(ReadOnlySpan<byte> publicKey, [MaybeNullWhen(false)] out MLDsa87Verifier verifier)
     {
         if (publicKey.Length != MLDsa87.PublicKeySize)
         {
-            verifier = null!;
+            verifier = null;
             return false;
         }
 
