@@ -10,7 +10,7 @@ namespace CretoAI.Fast.LoadGen.Modes;
 /// <summary><c>ping</c>: framed Ping round trips to a cretoai-fast node, over authenticated (ML-DSA-87 handshake) sessions.</summary>
 internal sealed class PingMode : NetworkLoadMode<FramedPingProtocol>
 {
-    private readonly IMessageSigner _signer = BouncyCastleMLDsa87.GenerateSigner();
+    private readonly IMessageSigner _signer = MLDsa87Signer.Generate();
     private readonly byte[] _payload;
 
     public PingMode(LoadPlan plan)
@@ -32,7 +32,7 @@ internal sealed class PingMode : NetworkLoadMode<FramedPingProtocol>
         };
         try
         {
-            var client = await FrameClient.ConnectAsync(target, options, _signer, BouncyCastleMLDsa87.Instance, cancellationToken).ConfigureAwait(false);
+            var client = await FrameClient.ConnectAsync(target, options, _signer, MLDsa87SignatureVerifier.Instance, cancellationToken).ConfigureAwait(false);
             return new ConnectionDriver<FramedPingProtocol>(client.Input, client.Output, client, new FramedPingProtocol(client.Decoder, _payload));
         }
         catch (SocketException ex)

@@ -4,7 +4,7 @@ namespace CretoAI.Fast.LoadGen.Modes;
 
 /// <summary>
 /// Messages signed before the load starts, so verify mode measures verification only. A few keys
-/// and a few dozen messages are reused round-robin; BouncyCastle signs at a few hundred per second,
+/// and a few dozen messages are reused round-robin; signing costs far more than verifying,
 /// which bounds how many are worth making.
 /// </summary>
 internal sealed class SignedMessageSet
@@ -39,7 +39,7 @@ internal sealed class SignedMessageSet
             // Fixed seeds: runs are repeatable and nothing secret is at stake.
             seed.Clear();
             seed[0] = (byte)k;
-            signers[k] = BouncyCastleMLDsa87.CreateSigner(seed);
+            signers[k] = new MLDsa87Signer(seed);
             publicKeys[k] = signers[k].PublicKey.ToArray();
         }
 

@@ -29,17 +29,17 @@ internal static class DemoCommand
         {
             var chainId = CliDefaults.DevnetChainId;
             using var loggers = Logging.Create(result.GetValue(logLevel));
-            var nodeSigner = BouncyCastleMLDsa87.GenerateSigner();
-            await using var server = new FrameServer(new TransportOptions { ChainId = chainId }, nodeSigner, BouncyCastleMLDsa87.Instance, logger: loggers.CreateLogger("cretoai.net"));
+            var nodeSigner = MLDsa87Signer.Generate();
+            await using var server = new FrameServer(new TransportOptions { ChainId = chainId }, nodeSigner, MLDsa87SignatureVerifier.Instance, logger: loggers.CreateLogger("cretoai.net"));
             var bound = server.Start(new IPEndPoint(IPAddress.Loopback, 0));
             Console.WriteLine($"node {nodeSigner.NodeId.ToShortString()} listening on {bound}; ML-DSA-87 authenticated sessions, CRC32C-checked frames");
 
             var client = new ClientOptions { ChainId = chainId, ExpectedServerId = nodeSigner.NodeId };
-            var clientSigner = BouncyCastleMLDsa87.GenerateSigner();
+            var clientSigner = MLDsa87Signer.Generate();
             var failed = false;
             foreach (var (connections, depth) in load.Matrix(result))
             {
-                var measured = await PingLoad.RunAsync(load.ToOptions(result, bound, connections, depth), client, clientSigner, BouncyCastleMLDsa87.Instance, cancellationToken).ConfigureAwait(false);
+                var measured = await PingLoad.RunAsync(load.ToOptions(result, bound, connections, depth), client, clientSigner, MLDsa87SignatureVerifier.Instance, cancellationToken).ConfigureAwait(false);
                 Console.WriteLine(measured.ToString());
                 if (measured.Errors != 0 || measured.RoundTrips == 0)
                 {

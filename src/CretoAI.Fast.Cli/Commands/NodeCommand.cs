@@ -58,7 +58,7 @@ internal static class NodeCommand
             };
 
             using var loggers = Logging.Create(result.GetValue(logLevel));
-            await using var server = new FrameServer(options, signer, BouncyCastleMLDsa87.Instance, logger: loggers.CreateLogger("cretoai.net"));
+            await using var server = new FrameServer(options, signer, MLDsa87SignatureVerifier.Instance, logger: loggers.CreateLogger("cretoai.net"));
             var bound = server.Start(endpoint!);
             Console.WriteLine($"node {signer.NodeId} listening on {bound} chain {options.ChainId}");
 
@@ -101,7 +101,7 @@ internal static class NodeCommand
 
         if (seedHex is null)
         {
-            return BouncyCastleMLDsa87.GenerateSigner();
+            return MLDsa87Signer.Generate();
         }
 
         if (!Hash32.TryParse(seedHex, out var seed))
@@ -109,6 +109,6 @@ internal static class NodeCommand
             throw new InvalidSettingException("--identity-seed", "must be 64 hex characters (32 bytes).");
         }
 
-        return BouncyCastleMLDsa87.CreateSigner(seed.ToArray());
+        return new MLDsa87Signer(seed.ToArray());
     }
 }

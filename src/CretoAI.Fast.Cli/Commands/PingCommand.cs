@@ -42,11 +42,11 @@ internal static class PingCommand
             }
 
             var client = new ClientOptions { ChainId = result.GetValue(chainId), ExpectedServerId = expected };
-            var signer = BouncyCastleMLDsa87.GenerateSigner();
+            var signer = MLDsa87Signer.Generate();
             foreach (var (connections, depth) in load.Matrix(result))
             {
                 var options = load.ToOptions(result, endpoint!, connections, depth);
-                var measured = await PingLoad.RunAsync(options, client, signer, BouncyCastleMLDsa87.Instance, cancellationToken).ConfigureAwait(false);
+                var measured = await PingLoad.RunAsync(options, client, signer, MLDsa87SignatureVerifier.Instance, cancellationToken).ConfigureAwait(false);
                 Console.WriteLine(measured.ToString());
                 if (measured.Errors != 0)
                 {
