@@ -35,8 +35,8 @@ public sealed class DataDirectory : IDisposable
     /// <summary>Absolute path of the directory.</summary>
     public string Path { get; }
 
-    /// <summary>Directory holding shard <paramref name="shard"/>'s hybrid log.</summary>
-    public string ShardPath(int shard) => System.IO.Path.Combine(Path, "shards", shard.ToString("D3", CultureInfo.InvariantCulture));
+    /// <summary>Directory holding one sub-directory per shard with its hybrid log.</summary>
+    public string ShardsPath => System.IO.Path.Combine(Path, "shards");
 
     /// <summary>Directory holding the write-ahead log.</summary>
     public string WalPath => System.IO.Path.Combine(Path, "wal");
