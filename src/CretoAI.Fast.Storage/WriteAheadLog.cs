@@ -300,9 +300,12 @@ public sealed partial class WriteAheadLog : IDisposable
             free = -1;
         }
 
+        // The managed device loses errno (FASTER reports -1), so a nearly empty volume is the reliable sign;
+        // devices that do pass errno report ENOSPC as "error code 28".
         var pageSize = 1L << _options.PageSizeBits;
-        return free >= 0 && free < pageSize
-            ? new StorageException(StorageError.DiskFull, $"WAL commit failed in '{_directory}': the disk is full ({free} bytes free). Records appended since the last successful commit were not committed; earlier ones are intact. Free space and restart.", ex)
+        var noSpace = (free >= 0 && free < pageSize) || ex.Message.EndsWith("error code 28", StringComparison.Ordinal);
+        return noSpace
+            ? new StorageException(StorageError.DiskFull, $"WAL commit failed in '{_directory}': the disk is full ({(free >= 0 ? free.ToString(System.Globalization.CultureInfo.InvariantCulture) : "?")} bytes free). Records appended since the last successful commit were not committed; earlier ones are intact. Free space and restart.", ex)
             : new StorageException(StorageError.IoFailure, $"WAL commit failed in '{_directory}': {ex.Message}. Records appended since the last successful commit were not committed; earlier ones are intact.", ex);
     }
 
