@@ -98,6 +98,17 @@ public sealed partial class NodeStorage : IDisposable
             throw new StorageException(StorageError.InvalidArgument, $"Checkpoint at WAL address {walAddress} is beyond the committed WAL ({Wal.CommittedUntilAddress}); commit first.");
         }
 
+        if (walAddress < Wal.BeginAddress)
+        {
+            if (Wal.BeginAddress > FirstLogAddress)
+            {
+                throw new StorageException(StorageError.InvalidArgument, $"Checkpoint at WAL address {walAddress} is below the WAL's begin address {Wal.BeginAddress}: those records were truncated, so the state cannot be older.");
+            }
+
+            // An empty or never-committed log: the state reflects no WAL records at all.
+            walAddress = Wal.BeginAddress;
+        }
+
         await _checkpointing.WaitAsync().ConfigureAwait(false);
         try
         {

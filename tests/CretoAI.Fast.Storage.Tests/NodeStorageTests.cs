@@ -177,4 +177,22 @@ public sealed class NodeStorageTests
         var error = await Assert.ThrowsAsync<StorageException>(() => storage.CheckpointAsync(storage.Wal.TailAddress + 4096));
         Assert.Equal(StorageError.InvalidArgument, error.Error);
     }
+
+    [Fact]
+    public async Task Checkpoint_of_state_without_any_wal_records_recovers()
+    {
+        using var dir = new TempDirectory();
+        using (var storage = NodeStorage.Open(Options(dir.Path)))
+        {
+            storage.State.Upsert(TestData.Key(1), TestData.Value(1, 10));
+            await storage.CheckpointAsync(storage.Wal.CommittedUntilAddress);
+        }
+
+        using (var storage = NodeStorage.Open(Options(dir.Path)))
+        {
+            Assert.NotNull(storage.RecoveredCheckpoint);
+            Assert.Equal(ReadResult.Found, storage.State.Read(TestData.Key(1), new byte[16], out var length));
+            Assert.Equal(10, length);
+        }
+    }
 }
