@@ -1,0 +1,240 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CretoAI.Fast.Storage;
+
+/// <summary>
+/// A node's durable state in one locked data directory: the <see cref="ShardedStore"/> (replicated state),
+/// the <see cref="WriteAheadLog"/> (blocks, certificates, safety state) and consistent checkpoints pairing
+/// the two. Opening restores the newest complete checkpoint; the caller then replays the WAL from
+/// <see cref="ReplayFromAddress"/> through its own apply logic (<see cref="Replay"/>) before serving.
+/// </summary>
+public sealed partial class NodeStorage : IDisposable
+{
+    private readonly NodeStorageOptions _options;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _checkpointing = new(1, 1);
+    private readonly List<CheckpointManifest> _kept;
+    private ulong _nextSequence;
+
+    private NodeStorage(NodeStorageOptions options, ILogger logger, DataDirectory directory, ShardedStore store, WriteAheadLog wal, List<CheckpointManifest> kept)
+    {
+        _options = options;
+        _logger = logger;
+        Directory = directory;
+        State = store;
+        Wal = wal;
+        _kept = kept;
+        RecoveredCheckpoint = kept.Count > 0 ? kept[0] : null;
+        _nextSequence = RecoveredCheckpoint is null ? 1 : RecoveredCheckpoint.Sequence + 1;
+        ReplayFromAddress = Math.Max(RecoveredCheckpoint?.WalAddress ?? 0, wal.BeginAddress);
+    }
+
+    public DataDirectory Directory { get; }
+
+    public ShardedStore State { get; }
+
+    public WriteAheadLog Wal { get; }
+
+    /// <summary>The checkpoint the state was restored from, or null when starting empty.</summary>
+    public CheckpointManifest? RecoveredCheckpoint { get; }
+
+    /// <summary>WAL address where replay must start to bring <see cref="State"/> up to date.</summary>
+    public long ReplayFromAddress { get; }
+
+    /// <summary>Opens the directory (lock, format check), restores the newest complete checkpoint and verifies the WAL.</summary>
+    public static NodeStorage Open(NodeStorageOptions options, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        logger ??= NullLogger.Instance;
+        var directory = DataDirectory.Open(options.DataDirectory, options.CreateIfMissing);
+        ShardedStore? store = null;
+        WriteAheadLog? wal = null;
+        try
+        {
+            wal = WriteAheadLog.Open(directory.WalPath, options.Wal, logger);
+            (store, var kept) = RestoreState(directory, options, wal, logger);
+            return new NodeStorage(options, logger, directory, store, wal, kept);
+        }
+        catch
+        {
+            store?.Dispose();
+            wal?.Dispose();
+            directory.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Feeds every verified WAL record from <see cref="ReplayFromAddress"/> to <paramref name="apply"/>, in order.
+    /// Returns the number of records replayed; a corrupt record ends the replay (see <see cref="WriteAheadLog.Recovery"/>).
+    /// </summary>
+    public long Replay(WalRecordHandler apply)
+    {
+        ArgumentNullException.ThrowIfNull(apply);
+        using var reader = Wal.Scan(ReplayFromAddress);
+        long count = 0;
+        while (reader.TryReadNext(out var record))
+        {
+            apply(record);
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Takes a consistent checkpoint of every shard paired with <paramref name="walAddress"/>: the caller
+    /// promises the state reflects exactly the WAL records below that address (typically the
+    /// <see cref="WalRecord.NextAddress"/> of the last applied record, and those records are committed).
+    /// Writes to the store wait while the shards snapshot; reads continue. Old checkpoints beyond
+    /// <see cref="NodeStorageOptions.CheckpointsToKeep"/> and the WAL below the oldest kept one are removed.
+    /// </summary>
+    public async Task<CheckpointManifest> CheckpointAsync(long walAddress)
+    {
+        if (walAddress > Wal.CommittedUntilAddress)
+        {
+            throw new StorageException(StorageError.InvalidArgument, $"Checkpoint at WAL address {walAddress} is beyond the committed WAL ({Wal.CommittedUntilAddress}); commit first.");
+        }
+
+        if (walAddress < Wal.BeginAddress)
+        {
+            if (Wal.BeginAddress > FirstLogAddress)
+            {
+                throw new StorageException(StorageError.InvalidArgument, $"Checkpoint at WAL address {walAddress} is below the WAL's begin address {Wal.BeginAddress}: those records were truncated, so the state cannot be older.");
+            }
+
+            // An empty or never-committed log: the state reflects no WAL records at all.
+            walAddress = Wal.BeginAddress;
+        }
+
+        await _checkpointing.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var tokens = await State.CheckpointAllAsync().ConfigureAwait(false);
+            var manifest = new CheckpointManifest(_nextSequence++, walAddress, tokens);
+            manifest.WriteTo(Directory.CheckpointPath);
+            _kept.Insert(0, manifest);
+            Prune();
+            return manifest;
+        }
+        finally
+        {
+            _checkpointing.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        State.Dispose();
+        Wal.Dispose();
+        Directory.Dispose();
+        _checkpointing.Dispose();
+    }
+
+    private void Prune()
+    {
+        while (_kept.Count > _options.CheckpointsToKeep)
+        {
+            var old = _kept[^1];
+            _kept.RemoveAt(_kept.Count - 1);
+            TryDelete(Path.Combine(Directory.CheckpointPath, CheckpointManifest.FileName(old.Sequence)));
+        }
+
+        var keep = new HashSet<Guid>();
+        foreach (var manifest in _kept)
+        {
+            keep.UnionWith(manifest.ShardTokens);
+        }
+
+        State.PurgeCheckpointsExcept(keep);
+        var oldest = _kept[^1].WalAddress;
+        if (oldest > Wal.BeginAddress)
+        {
+            Wal.TruncateBefore(oldest);
+        }
+    }
+
+    private static (ShardedStore Store, List<CheckpointManifest> Kept) RestoreState(DataDirectory directory, NodeStorageOptions options, WriteAheadLog wal, ILogger logger)
+    {
+        var checkpointPath = directory.CheckpointPath;
+        foreach (var tmp in System.IO.Directory.Exists(checkpointPath) ? System.IO.Directory.GetFiles(checkpointPath, "*.tmp") : [])
+        {
+            TryDelete(tmp);
+        }
+
+        var files = CheckpointManifest.List(checkpointPath);
+        var usable = new List<CheckpointManifest>();
+        foreach (var file in files)
+        {
+            var manifest = CheckpointManifest.TryParse(File.ReadAllBytes(file), out var reason);
+            if (manifest is null)
+            {
+                LogSkipped(logger, file, reason ?? "unreadable");
+                continue;
+            }
+
+            if (manifest.ShardTokens.Count != options.Store.ShardCount)
+            {
+                throw new StorageException(
+                    StorageError.UnsupportedFormat,
+                    $"Data directory '{directory.Path}' was written with {manifest.ShardTokens.Count} shards but ShardCount is {options.Store.ShardCount}; the shard count of a directory cannot change.");
+            }
+
+            usable.Add(manifest);
+        }
+
+        for (var i = 0; i < usable.Count; i++)
+        {
+            var manifest = usable[i];
+            if (manifest.WalAddress < wal.BeginAddress)
+            {
+                LogSkipped(logger, CheckpointManifest.FileName(manifest.Sequence), "its WAL position was truncated away");
+                continue;
+            }
+
+            var store = new ShardedStore(directory.ShardsPath, checkpointPath, options.Store);
+            try
+            {
+                store.RecoverAll(manifest.ShardTokens);
+                return (store, usable.GetRange(i, usable.Count - i));
+            }
+#pragma warning disable CA1031 // Any failure means this checkpoint is not trustworthy; an older one may be.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                store.Dispose();
+                LogSkipped(logger, CheckpointManifest.FileName(manifest.Sequence), ex.Message);
+            }
+        }
+
+        // Starting empty is only correct if the WAL still holds every record ever written.
+        if (files.Count > 0 && wal.BeginAddress > FirstLogAddress)
+        {
+            throw new StorageException(
+                StorageError.CheckpointUnusable,
+                $"No checkpoint in '{checkpointPath}' could be restored and the WAL was already truncated to {wal.BeginAddress}; restore the directory from a backup or resynchronise from peers.");
+        }
+
+        return (new ShardedStore(directory.ShardsPath, checkpointPath, options.Store), []);
+    }
+
+    /// <summary>FasterLog's first record address.</summary>
+    private const long FirstLogAddress = 64;
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Left for the next prune; a stray file is ignored by recovery.
+        }
+    }
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Warning, Message = "Checkpoint {Checkpoint} not used: {Reason}")]
+    private static partial void LogSkipped(ILogger logger, string checkpoint, string reason);
+}

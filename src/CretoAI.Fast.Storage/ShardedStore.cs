@@ -1,0 +1,260 @@
+using System.Diagnostics;
+using FASTER.core;
+
+namespace CretoAI.Fast.Storage;
+
+/// <summary>
+/// Replicated key-value state split over N FASTER stores. Fixed-size binary keys, variable-size binary
+/// values, copied in and out of caller spans: no operation allocates. Thread-safe: each call rents a
+/// session of the key's shard for its duration. Records that do not fit a shard's memory budget live in the
+/// shard's log file and reads of them complete synchronously from disk.
+/// </summary>
+public sealed class ShardedStore : IDisposable
+{
+    private readonly StoreShard[] _shards;
+    private readonly WriteGate _gate = new();
+    private bool _disposed;
+
+    /// <summary>Creates (or reopens the files of) a store under <paramref name="shardsDirectory"/> and <paramref name="checkpointsDirectory"/>.</summary>
+    public ShardedStore(string shardsDirectory, string checkpointsDirectory, ShardedStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        _shards = new StoreShard[options.ShardCount];
+        try
+        {
+            for (var i = 0; i < _shards.Length; i++)
+            {
+                var name = i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture);
+                _shards[i] = new StoreShard(Path.Combine(shardsDirectory, name), Path.Combine(checkpointsDirectory, "shard-" + name), options);
+            }
+        }
+        catch
+        {
+            DisposeShards();
+            throw;
+        }
+    }
+
+    public ShardedStoreOptions Options { get; }
+
+    public int ShardCount => _shards.Length;
+
+    /// <summary>Shard that holds <paramref name="key"/>.</summary>
+    public int ShardOf(ReadOnlySpan<byte> key) => ShardRouter.ShardOf(key, _shards.Length);
+
+    /// <summary>Sets the value of <paramref name="key"/>.</summary>
+    public unsafe void Upsert(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        CheckKey(key);
+        if (value.Length > Options.MaxValueSize)
+        {
+            throw new StorageException(StorageError.InvalidArgument, $"Value of {value.Length} bytes exceeds MaxValueSize {Options.MaxValueSize}.");
+        }
+
+        var shard = _shards[ShardOf(key)];
+        _gate.Enter();
+        var session = shard.Rent();
+        try
+        {
+            fixed (byte* k = key)
+            fixed (byte* v = value)
+            {
+                var keyBytes = SpanByte.FromPointer(k, key.Length);
+                var valueBytes = SpanByte.FromPointer(v, value.Length);
+                var status = session.Upsert(ref keyBytes, ref valueBytes);
+                if (status.IsPending)
+                {
+                    session.CompletePending(wait: true);
+                }
+            }
+        }
+        finally
+        {
+            shard.Return(session);
+            _gate.Exit();
+        }
+    }
+
+    /// <summary>
+    /// Copies the value of <paramref name="key"/> into <paramref name="destination"/>. <paramref name="valueLength"/>
+    /// is the stored length whenever the key exists (so a caller can retry with a large enough buffer).
+    /// </summary>
+    public unsafe ReadResult Read(ReadOnlySpan<byte> key, Span<byte> destination, out int valueLength)
+    {
+        CheckKey(key);
+        var shard = _shards[ShardOf(key)];
+        var session = shard.Rent();
+        try
+        {
+            ReadOutcome outcome = default;
+            fixed (byte* k = key)
+            fixed (byte* d = destination)
+            {
+                var keyBytes = SpanByte.FromPointer(k, key.Length);
+                var input = default(ShardInput);
+                var output = new ShardOutput { Destination = d, Capacity = destination.Length, Outcome = &outcome };
+                var status = session.Read(ref keyBytes, ref input, ref output);
+                if (status.IsPending)
+                {
+                    // The record is on disk; the callback writes through the pointers while they are still pinned.
+                    session.CompletePending(wait: true);
+                }
+            }
+
+            valueLength = outcome.Found ? outcome.Length : 0;
+            if (!outcome.Found)
+            {
+                return ReadResult.NotFound;
+            }
+
+            return outcome.Length <= destination.Length ? ReadResult.Found : ReadResult.DestinationTooSmall;
+        }
+        finally
+        {
+            shard.Return(session);
+        }
+    }
+
+    /// <summary>Removes <paramref name="key"/> (no effect if absent).</summary>
+    public unsafe void Delete(ReadOnlySpan<byte> key)
+    {
+        CheckKey(key);
+        var shard = _shards[ShardOf(key)];
+        _gate.Enter();
+        var session = shard.Rent();
+        try
+        {
+            fixed (byte* k = key)
+            {
+                var keyBytes = SpanByte.FromPointer(k, key.Length);
+                var status = session.Delete(ref keyBytes);
+                if (status.IsPending)
+                {
+                    session.CompletePending(wait: true);
+                }
+            }
+        }
+        finally
+        {
+            shard.Return(session);
+            _gate.Exit();
+        }
+    }
+
+    /// <summary>
+    /// Atomically replaces the value of <paramref name="key"/> with <paramref name="updater"/>'s result
+    /// (or creates it from <paramref name="argument"/> alone when absent), even when the old value is on disk.
+    /// </summary>
+    public unsafe void ReadModifyWrite(ReadOnlySpan<byte> key, IValueUpdater updater, ReadOnlySpan<byte> argument)
+    {
+        ArgumentNullException.ThrowIfNull(updater);
+        CheckKey(key);
+        var shard = _shards[ShardOf(key)];
+        _gate.Enter();
+        var session = shard.Rent();
+        try
+        {
+            fixed (byte* k = key)
+            fixed (byte* a = argument)
+            {
+                var keyBytes = SpanByte.FromPointer(k, key.Length);
+                var input = new ShardInput { Updater = updater, Argument = SpanByte.FromPointer(a, argument.Length) };
+                var output = default(ShardOutput);
+                var status = session.RMW(ref keyBytes, ref input, ref output);
+                if (status.IsPending)
+                {
+                    session.CompletePending(wait: true);
+                }
+            }
+        }
+        finally
+        {
+            shard.Return(session);
+            _gate.Exit();
+        }
+    }
+
+    /// <summary>
+    /// Takes a fold-over checkpoint of every shard while writes are held back, so all shards reflect the same
+    /// set of writes. Returns one token per shard. Reads continue during the checkpoint.
+    /// </summary>
+    internal async Task<Guid[]> CheckpointAllAsync()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _gate.Close();
+        try
+        {
+            var tasks = new Task<Guid>[_shards.Length];
+            for (var i = 0; i < _shards.Length; i++)
+            {
+                tasks[i] = _shards[i].CheckpointAsync();
+            }
+
+            return await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Open();
+        }
+    }
+
+    /// <summary>Restores every shard from its token; the store must be freshly created and untouched.</summary>
+    internal void RecoverAll(IReadOnlyList<Guid> tokens)
+    {
+        Debug.Assert(tokens.Count == _shards.Length, "one token per shard");
+        for (var i = 0; i < _shards.Length; i++)
+        {
+            _shards[i].Recover(tokens[i]);
+        }
+    }
+
+    /// <summary>Deletes FASTER checkpoint data not named in <paramref name="keep"/>.</summary>
+    internal void PurgeCheckpointsExcept(IReadOnlySet<Guid> keep)
+    {
+        foreach (var shard in _shards)
+        {
+            foreach (var token in shard.CheckpointTokens().ToList())
+            {
+                if (!keep.Contains(token))
+                {
+                    shard.Purge(token);
+                }
+            }
+        }
+    }
+
+    /// <summary>The FASTER store behind shard <paramref name="shard"/> (benchmarks and diagnostics).</summary>
+    internal FasterKV<SpanByte, SpanByte> ShardStore(int shard) => _shards[shard].Kv;
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        DisposeShards();
+    }
+
+    private void DisposeShards()
+    {
+        foreach (var shard in _shards)
+        {
+            shard?.Dispose();
+        }
+    }
+
+    private void CheckKey(ReadOnlySpan<byte> key)
+    {
+        if (key.Length != Options.KeySize)
+        {
+            ThrowKeySize(key.Length);
+        }
+    }
+
+    private void ThrowKeySize(int length) =>
+        throw new StorageException(StorageError.InvalidArgument, $"Key of {length} bytes; this store uses {Options.KeySize}-byte keys.");
+}

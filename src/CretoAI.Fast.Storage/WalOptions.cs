@@ -1,0 +1,48 @@
+using CretoAI.Fast.Core;
+
+namespace CretoAI.Fast.Storage;
+
+/// <summary>Every knob of <see cref="WriteAheadLog"/>, with defaults.</summary>
+public sealed class WalOptions
+{
+    /// <summary>Commit policy; see <see cref="WalDurability"/>.</summary>
+    public WalDurability Durability { get; init; } = WalDurability.SyncEveryCommit;
+
+    /// <summary>Group commit only: how long the committer waits to gather more records before writing (0 = write as soon as asked).</summary>
+    public TimeSpan GroupCommitDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>log2 of the log page size; a record (payload + 12-byte header) must fit one page.</summary>
+    public int PageSizeBits { get; init; } = 22;
+
+    /// <summary>log2 of the in-memory tail buffer (at least two pages).</summary>
+    public int MemorySizeBits { get; init; } = 24;
+
+    /// <summary>log2 of the size of one segment file on disk.</summary>
+    public int SegmentSizeBits { get; init; } = 28;
+
+    /// <summary>Largest payload accepted by <see cref="WriteAheadLog.Append"/>.</summary>
+    public int MaxPayloadSize => (1 << PageSizeBits) - WalRecordHeader.Size - 64;
+
+    public void Validate()
+    {
+        if (PageSizeBits is < 12 or > 28)
+        {
+            throw new InvalidSettingException(nameof(PageSizeBits), $"{PageSizeBits} is outside 12..28.");
+        }
+
+        if (MemorySizeBits < PageSizeBits + 1 || MemorySizeBits > 34)
+        {
+            throw new InvalidSettingException(nameof(MemorySizeBits), $"{MemorySizeBits} must be at least PageSizeBits + 1 and at most 34.");
+        }
+
+        if (SegmentSizeBits < PageSizeBits || SegmentSizeBits > 40)
+        {
+            throw new InvalidSettingException(nameof(SegmentSizeBits), $"{SegmentSizeBits} must be at least PageSizeBits and at most 40.");
+        }
+
+        if (GroupCommitDelay < TimeSpan.Zero || GroupCommitDelay > TimeSpan.FromSeconds(1))
+        {
+            throw new InvalidSettingException(nameof(GroupCommitDelay), $"{GroupCommitDelay} is outside 0..1 s.");
+        }
+    }
+}

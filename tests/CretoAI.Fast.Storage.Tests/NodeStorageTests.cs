@@ -1,0 +1,198 @@
+using System.Buffers.Binary;
+
+namespace CretoAI.Fast.Storage.Tests;
+
+public sealed class NodeStorageTests
+{
+    private static NodeStorageOptions Options(string path) => new()
+    {
+        DataDirectory = path,
+        Store = TestData.SmallStore(shards: 3, memory: 64 << 10),
+        Wal = new WalOptions { PageSizeBits = 14, MemorySizeBits = 16, SegmentSizeBits = 20 },
+    };
+
+    /// <summary>A block in these tests: 8-byte number n; applying it sets key(n % 50) to value(n).</summary>
+    private static void Apply(ShardedStore state, WalRecord record)
+    {
+        var n = BinaryPrimitives.ReadInt64LittleEndian(record.Payload);
+        state.Upsert(TestData.Key(n % 50), TestData.Value(n, 60 + (int)(n % 40)));
+    }
+
+    private static long Write(NodeStorage storage, long from, long count)
+    {
+        Span<byte> payload = stackalloc byte[8];
+        long next = 0;
+        for (var n = from; n < from + count; n++)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(payload, n);
+            storage.Wal.Append(WalRecordKind.Block, payload);
+            storage.Wal.Commit();
+            next = storage.Wal.TailAddress;
+            storage.State.Upsert(TestData.Key(n % 50), TestData.Value(n, 60 + (int)(n % 40)));
+        }
+
+        return next;
+    }
+
+    private static void AssertStateAfter(ShardedStore state, long blocks)
+    {
+        var buffer = new byte[128];
+        for (var k = 0; k < 50; k++)
+        {
+            var last = blocks - 1 - ((blocks - 1 - k) % 50);
+            if (last < 0 || last % 50 != k)
+            {
+                Assert.Equal(ReadResult.NotFound, state.Read(TestData.Key(k), buffer, out _));
+                continue;
+            }
+
+            Assert.Equal(ReadResult.Found, state.Read(TestData.Key(k), buffer, out var length));
+            Assert.True(TestData.Value(last, 60 + (int)(last % 40)).AsSpan().SequenceEqual(buffer.AsSpan(0, length)), $"key {k} should hold block {last}");
+        }
+    }
+
+    [Fact]
+    public async Task Checkpoint_then_replay_restores_the_state()
+    {
+        using var dir = new TempDirectory();
+        using (var storage = NodeStorage.Open(Options(dir.Path)))
+        {
+            Assert.Null(storage.RecoveredCheckpoint);
+            var position = Write(storage, 0, 300);
+            await storage.CheckpointAsync(position);
+            Write(storage, 300, 120);
+        }
+
+        using (var storage = NodeStorage.Open(Options(dir.Path)))
+        {
+            Assert.NotNull(storage.RecoveredCheckpoint);
+            var replayed = storage.Replay(record => Apply(storage.State, record));
+            Assert.Equal(120, replayed);
+            AssertStateAfter(storage.State, 420);
+        }
+    }
+
+    [Fact]
+    public async Task Old_checkpoints_and_wal_are_pruned_but_recovery_still_works()
+    {
+        using var dir = new TempDirectory();
+        using (var storage = NodeStorage.Open(Options(dir.Path)))
+        {
+            for (var round = 0; round < 5; round++)
+            {
+                var position = Write(storage, round * 100, 100);
+                await storage.CheckpointAsync(position);
+            }
+
+            Write(storage, 500, 10);
+            Assert.Equal(2, Directory.GetFiles(storage.Directory.CheckpointPath, "manifest-*").Length);
+            Assert.True(storage.Wal.BeginAddress > 64);
+        }
+
+        using (var storage = NodeStorage.Open(Options(dir.Path)))
+        {
+            Assert.Equal(5ul, storage.RecoveredCheckpoint!.Sequence);
+            Assert.Equal(10, storage.Replay(record => Apply(storage.State, record)));
+            AssertStateAfter(storage.State, 510);
+        }
+    }
+
+    [Fact]
+    public async Task A_damaged_newest_manifest_falls_back_to_the_previous_checkpoint()
+    {
+        using var dir = new TempDirectory();
+        using (var storage = NodeStorage.Open(Options(dir.Path)))
+        {
+            await storage.CheckpointAsync(Write(storage, 0, 100));
+            await storage.CheckpointAsync(Write(storage, 100, 100));
+            Write(storage, 200, 5);
+        }
+
+        // A torn manifest (as if the machine died mid-write) and a leftover temp file.
+        var checkpoints = Path.Combine(dir.Path, "checkpoints");
+        var newest = CheckpointManifest.List(checkpoints)[0];
+        var bytes = File.ReadAllBytes(newest);
+        File.WriteAllBytes(newest, bytes[..(bytes.Length / 2)]);
+        File.WriteAllBytes(Path.Combine(checkpoints, "manifest-00000000000000000009.ckpt.tmp"), [1, 2, 3]);
+
+        using (var storage = NodeStorage.Open(Options(dir.Path)))
+        {
+            Assert.Equal(1ul, storage.RecoveredCheckpoint!.Sequence);
+            Assert.Equal(105, storage.Replay(record => Apply(storage.State, record)));
+            AssertStateAfter(storage.State, 205);
+        }
+    }
+
+    [Fact]
+    public async Task A_checkpoint_without_a_manifest_is_ignored()
+    {
+        using var dir = new TempDirectory();
+        using (var storage = NodeStorage.Open(Options(dir.Path)))
+        {
+            await storage.CheckpointAsync(Write(storage, 0, 100));
+            Write(storage, 100, 50);
+
+            // Shards finish a checkpoint but the process dies before the manifest is written.
+            await storage.State.CheckpointAllAsync();
+            Write(storage, 150, 7);
+        }
+
+        using (var storage = NodeStorage.Open(Options(dir.Path)))
+        {
+            Assert.Equal(1ul, storage.RecoveredCheckpoint!.Sequence);
+            Assert.Equal(57, storage.Replay(record => Apply(storage.State, record)));
+            AssertStateAfter(storage.State, 157);
+        }
+    }
+
+    [Fact]
+    public void Second_instance_on_the_same_directory_is_refused()
+    {
+        using var dir = new TempDirectory();
+        using var first = NodeStorage.Open(Options(dir.Path));
+        var error = Assert.Throws<StorageException>(() => NodeStorage.Open(Options(dir.Path)));
+        Assert.Equal(StorageError.DirectoryLocked, error.Error);
+    }
+
+    [Fact]
+    public async Task Changing_the_shard_count_of_a_directory_is_refused()
+    {
+        using var dir = new TempDirectory();
+        using (var storage = NodeStorage.Open(Options(dir.Path)))
+        {
+            await storage.CheckpointAsync(Write(storage, 0, 10));
+        }
+
+        var other = new NodeStorageOptions { DataDirectory = dir.Path, Store = TestData.SmallStore(shards: 2, memory: 64 << 10) };
+        var error = Assert.Throws<StorageException>(() => NodeStorage.Open(other));
+        Assert.Equal(StorageError.UnsupportedFormat, error.Error);
+        Assert.Contains("3 shards", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Checkpoint_beyond_the_committed_wal_is_refused()
+    {
+        using var dir = new TempDirectory();
+        using var storage = NodeStorage.Open(Options(dir.Path));
+        var error = await Assert.ThrowsAsync<StorageException>(() => storage.CheckpointAsync(storage.Wal.TailAddress + 4096));
+        Assert.Equal(StorageError.InvalidArgument, error.Error);
+    }
+
+    [Fact]
+    public async Task Checkpoint_of_state_without_any_wal_records_recovers()
+    {
+        using var dir = new TempDirectory();
+        using (var storage = NodeStorage.Open(Options(dir.Path)))
+        {
+            storage.State.Upsert(TestData.Key(1), TestData.Value(1, 10));
+            await storage.CheckpointAsync(storage.Wal.CommittedUntilAddress);
+        }
+
+        using (var storage = NodeStorage.Open(Options(dir.Path)))
+        {
+            Assert.NotNull(storage.RecoveredCheckpoint);
+            Assert.Equal(ReadResult.Found, storage.State.Read(TestData.Key(1), new byte[16], out var length));
+            Assert.Equal(10, length);
+        }
+    }
+}
