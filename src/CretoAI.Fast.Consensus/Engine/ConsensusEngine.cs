@@ -30,7 +30,7 @@ public sealed class ConsensusEngine
     private readonly Dictionary<Hash32, Block> _blocks = [];
     private readonly Dictionary<Hash32, List<(int From, Proposal Proposal)>> _waitingForParent = [];
     private int _waitingCount;
-    private readonly Dictionary<Hash32, int> _wanted = [];
+    private readonly Dictionary<Hash32, ulong> _wanted = [];
     private readonly Dictionary<Hash32, QuorumCertificate> _qcsWaitingForBlock = [];
     private readonly Dictionary<ulong, Proposal> _proposalsSeen = [];
     private readonly Dictionary<(ulong Round, int Voter), Vote> _votesSeen = [];
@@ -95,6 +95,13 @@ public sealed class ConsensusEngine
     public Block CommittedTip => _committedTip;
 
     public CertificateVerifier Certificates => _certificates;
+
+    /// <summary>Blocks this node knows but has not yet got (it is fetching them).</summary>
+    public int WantedBlocks => _wanted.Count;
+
+    public int KnownBlocks => _blocks.Count;
+
+    public string DebugState => $"round={_round} lvr={_safety.LastVotedRound} hqc={_safety.HighQc.Round} committed={_committedTip.Height} target={_commitTarget?.Height} wanted={_wanted.Count} blocks={_blocks.Count} waiting={_waitingCount} qcsWaiting={_qcsWaitingForBlock.Count}";
 
     /// <summary>Messages dropped before any signature check (duplicates, stale rounds, wrong epoch).</summary>
     public long DroppedCheaply { get; private set; }
@@ -199,7 +206,17 @@ public sealed class ConsensusEngine
         var block = p.Block;
         if (block.Round < _round)
         {
-            DroppedCheaply++;
+            // Too late to vote; still take the block if we are fetching it (votes from others can
+            // certify a block before its proposal arrives here).
+            if (_wanted.ContainsKey(block.Id) && _certificates.VerifyProposal(p) && block.Height == block.Qc.Height + 1)
+            {
+                InsertBlock(from, block);
+            }
+            else
+            {
+                DroppedCheaply++;
+            }
+
             return;
         }
 
@@ -279,20 +296,19 @@ public sealed class ConsensusEngine
         _safety = _safety with { LastVotedRound = block.Round };
         _out.Add(new PersistSafetyState(_safety));
         var signature = SigningDomain.SignBlockStatement(_signer, SignedKind.Vote, _config.ChainId, block.Epoch, block.Round, block.Height, block.Id);
-        Send(_validators.LeaderOf(block.Round + 1), new Vote(block.Epoch, block.Round, block.Height, block.Id, _me, signature));
+        // Votes go to every validator, not only the next leader: each one forms the QC itself, so a
+        // block is seen certified even when the next leader is Byzantine and withholds the QC. That
+        // makes commits need two consecutive honest leaders instead of three.
+        Broadcast(new Vote(block.Epoch, block.Round, block.Height, block.Id, _me, signature), toSelf: true);
     }
 
     private void OnVote(Vote v)
     {
-        if (v.Round + 1 < _round || _validators.LeaderOf(v.Round + 1) != _me || _qcFormed.Contains(v.Round))
+        if (v.Round + 1 < _round || _qcFormed.Contains(v.Round))
         {
-            // Stale, not ours to aggregate, or the round's QC already exists: nothing a vote can change.
-            // (Equivocation among such votes is left to the leader that aggregates.)
-            if (!(_qcFormed.Contains(v.Round) && _validators.LeaderOf(v.Round + 1) == _me))
-            {
-                DroppedCheaply++;
-                return;
-            }
+            // Stale, or this round's QC already exists: nothing the vote can change, so no signature work.
+            DroppedCheaply++;
+            return;
         }
 
         _votesSeen.TryGetValue((v.Round, v.VoterIndex), out var first);
@@ -318,11 +334,6 @@ public sealed class ConsensusEngine
         }
 
         _votesSeen[(v.Round, v.VoterIndex)] = v;
-        if (_qcFormed.Contains(v.Round))
-        {
-            return;
-        }
-
         var key = (v.Round, v.BlockId, v.Height);
         if (!_votes.TryGetValue(key, out var votes))
         {
@@ -360,7 +371,7 @@ public sealed class ConsensusEngine
         LocalTimeout();
         _timerRepeats++;
         ArmTimer();
-        RequestWantedBlocks();
+        RequestWantedBlocks(force: true);
     }
 
     private void LocalTimeout()
@@ -464,6 +475,7 @@ public sealed class ConsensusEngine
 
     private void ObserveQc(int from, QuorumCertificate qc)
     {
+        _qcFormed.Add(qc.Round);
         if (qc.Round > _safety.HighQc.Round)
         {
             _safety = _safety with { HighQc = qc, LockedRound = Math.Max(_safety.LockedRound, qc.Round) };
@@ -499,6 +511,7 @@ public sealed class ConsensusEngine
         _timerRepeats = 0;
         ArmTimer();
         Prune();
+        RequestWantedBlocks(force: false);
         if (_validators.LeaderOf(round) == _me)
         {
             Propose();
@@ -594,33 +607,43 @@ public sealed class ConsensusEngine
 
     private void Want(int from, Hash32 id)
     {
-        if (_blocks.ContainsKey(id) || !_wanted.TryAdd(id, from))
+        if (_blocks.ContainsKey(id) || !_wanted.TryAdd(id, _round))
         {
             return;
         }
 
-        if (from != _me)
-        {
-            Send(from, new BlockRequest(_validators.Epoch, id, BlockRequest.MaxAncestorsLimit));
-        }
+        Send(from != _me ? from : NextPeer(), new BlockRequest(_validators.Epoch, id, BlockRequest.MaxAncestorsLimit));
     }
 
-    private void RequestWantedBlocks()
+    /// <summary>Asks again for blocks still missing after two rounds, each time another peer (the first may be withholding).</summary>
+    private void RequestWantedBlocks(bool force)
     {
         if (_wanted.Count == 0)
         {
             return;
         }
 
-        // Ask a different peer each time: the first one may be the one withholding.
-        foreach (var id in _wanted.Keys.Take(4).ToList())
+        var asked = 0;
+        foreach (var (id, round) in _wanted.ToList())
         {
-            var peer = (_me + 1 + (_requestRotation++ % (_validators.Count - 1 == 0 ? 1 : _validators.Count - 1))) % _validators.Count;
-            if (peer != _me)
+            if (asked < 4 && (force || round + 2 <= _round))
             {
-                Send(peer, new BlockRequest(_validators.Epoch, id, BlockRequest.MaxAncestorsLimit));
+                _wanted[id] = _round;
+                Send(NextPeer(), new BlockRequest(_validators.Epoch, id, BlockRequest.MaxAncestorsLimit));
+                asked++;
             }
         }
+    }
+
+    private int NextPeer()
+    {
+        if (_validators.Count == 1)
+        {
+            return _me;
+        }
+
+        var peer = (_me + 1 + (_requestRotation++ % (_validators.Count - 1))) % _validators.Count;
+        return peer;
     }
 
     private void OnBlockRequest(int from, BlockRequest request)
@@ -698,7 +721,7 @@ public sealed class ConsensusEngine
         {
             if (!_blocks.TryGetValue(id, out var block))
             {
-                Want(_wanted.TryGetValue(id, out var peer) ? peer : _validators.LeaderOf(_round), id);
+                Want(_me, id);
                 return;
             }
 

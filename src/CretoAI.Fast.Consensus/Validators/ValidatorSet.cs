@@ -13,7 +13,7 @@ public sealed class ValidatorSet
 {
     private readonly Validator[] _validators;
     private readonly Dictionary<Hash32, int> _indexById;
-    private readonly int[] _leaderOrder;
+    private readonly int[] _leaderSchedule;
 
     public ValidatorSet(ulong epoch, IReadOnlyList<Validator> validators)
     {
@@ -56,7 +56,7 @@ public sealed class ValidatorSet
 
         TotalWeight = (ulong)total;
         BitmapWords = (validators.Count + 63) / 64;
-        _leaderOrder = BuildLeaderOrder(_validators);
+        _leaderSchedule = BuildLeaderSchedule(_validators, TotalWeight);
     }
 
     public ulong Epoch { get; }
@@ -115,10 +115,53 @@ public sealed class ValidatorSet
     }
 
     /// <summary>
-    /// Leader of a round: round-robin over the validators ordered by weight (heaviest first, node id
-    /// as tie-break). Deterministic from the committed validator set; see docs/consensus.md.
+    /// Leader of a round: a smooth weighted round-robin cycle over the validators (each leads a share
+    /// of rounds proportional to its weight, spread evenly). Deterministic from the validator set of
+    /// the epoch, which is committed state; see docs/consensus.md for why weighted and smooth.
     /// </summary>
-    public int LeaderOf(ulong round) => _leaderOrder[(int)(round % (ulong)_leaderOrder.Length)];
+    public int LeaderOf(ulong round) => _leaderSchedule[(int)(round % (ulong)_leaderSchedule.Length)];
+
+    /// <summary>Length of the leader cycle.</summary>
+    public int LeaderCycleLength => _leaderSchedule.Length;
+
+    /// <summary>Largest leader cycle: weights are scaled down (keeping at least 1 slot each) so the schedule stays small.</summary>
+    public const int MaxLeaderCycle = 4096;
+
+    private static int[] BuildLeaderSchedule(Validator[] validators, ulong total)
+    {
+        // Slots per validator: its weight, scaled so the cycle is at most MaxLeaderCycle long.
+        var order = BuildLeaderOrder(validators);
+        var slots = new long[validators.Length];
+        long cycle = 0;
+        foreach (var i in order)
+        {
+            var scaled = total <= MaxLeaderCycle ? validators[i].Weight : (ulong)((UInt128)validators[i].Weight * (MaxLeaderCycle - (ulong)validators.Length) / total);
+            slots[i] = (long)Math.Max(1UL, scaled);
+            cycle += slots[i];
+        }
+
+        // Smooth weighted round-robin: every step each validator gains its slots, the richest leads
+        // and pays the cycle length. Over one cycle each leads exactly slots[i] rounds, interleaved.
+        var current = new long[validators.Length];
+        var schedule = new int[cycle];
+        for (var step = 0; step < cycle; step++)
+        {
+            var best = -1;
+            foreach (var i in order)
+            {
+                current[i] += slots[i];
+                if (best < 0 || current[i] > current[best])
+                {
+                    best = i;
+                }
+            }
+
+            current[best] -= cycle;
+            schedule[step] = best;
+        }
+
+        return schedule;
+    }
 
     private static int[] BuildLeaderOrder(Validator[] validators)
     {
