@@ -37,6 +37,7 @@ public static class Program
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(NodeCommand.Create());
         root.Subcommands.Add(PingCommand.Create());
+        root.Subcommands.Add(SimulateCommand.Create());
         return root;
     }
 }
