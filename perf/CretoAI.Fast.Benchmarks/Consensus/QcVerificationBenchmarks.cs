@@ -14,7 +14,6 @@ namespace CretoAI.Fast.Benchmarks.Consensus;
 /// on arrival, so the certificate costs cache look-ups and byte comparisons only), for 4, 16 and 150
 /// signers. The ratio is what the caches save when a QC arrives after its votes.
 /// </summary>
-[ShortRunJob]
 [MemoryDiagnoser]
 public class QcVerificationBenchmarks
 {

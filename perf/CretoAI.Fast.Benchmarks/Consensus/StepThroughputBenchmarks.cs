@@ -14,7 +14,6 @@ namespace CretoAI.Fast.Benchmarks.Consensus;
 /// replay is exact). Reference in the same run: one BouncyCastle ML-DSA-87 verification, the cost
 /// the fake scheme stands in for.
 /// </summary>
-[ShortRunJob]
 [MemoryDiagnoser]
 public class StepThroughputBenchmarks
 {

@@ -483,7 +483,7 @@ public sealed class ConsensusEngine
 
         if (_blocks.TryGetValue(qc.BlockId, out var block))
         {
-            CheckCommitRule(block, qc);
+            CheckCommitRule(block);
         }
         else if (qc.Height > _committedTip.Height)
         {
@@ -560,9 +560,9 @@ public sealed class ConsensusEngine
             Want(from, block.ParentId);
         }
 
-        if (_qcsWaitingForBlock.Remove(block.Id, out var qc))
+        if (_qcsWaitingForBlock.Remove(block.Id))
         {
-            CheckCommitRule(block, qc);
+            CheckCommitRule(block);
         }
 
         if (_waitingForParent.Remove(block.Id, out var children))
@@ -691,7 +691,7 @@ public sealed class ConsensusEngine
         }
     }
 
-    private void CheckCommitRule(Block certified, QuorumCertificate qc)
+    private void CheckCommitRule(Block certified)
     {
         // Two-chain rule: B certified and its child B' from the very next round certified => B final.
         if (certified.Round != certified.Qc.Round + 1 || certified.Qc.Height <= _committedTip.Height)
@@ -704,7 +704,6 @@ public sealed class ConsensusEngine
             _commitTarget = (certified.ParentId, certified.Qc.Height, certified.Qc);
         }
 
-        _ = qc;
         TryCommit();
     }
 
