@@ -1,7 +1,7 @@
-using CretoAI.Fast.Core;
 using CretoAI.Fast.Consensus.Engine;
 using CretoAI.Fast.Consensus.Messages;
 using CretoAI.Fast.Consensus.Signing;
+using CretoAI.Fast.Core;
 
 namespace CretoAI.Fast.Simulation;
 
@@ -29,25 +29,25 @@ internal static class ByzantineBehavior
                     break;
 
                 case (ByzantineStrategy.EquivocatingLeader, BroadcastMessage { Message: Proposal p }):
-                {
-                    var twin = Reproposal(node, chainId, p.Block, p.Block.Qc, [.. p.Block.Transactions, [0xE0, (byte)random.Next(256)]]);
-                    outputs.RemoveAt(i--);
-                    for (var v = 0; v < validatorCount; v++)
                     {
-                        extra.Add((v, random.Chance(500) ? p : new Proposal(twin.Block, twin.Signature, p.LastRoundTc)));
+                        var twin = Reproposal(node, chainId, p.Block, p.Block.Qc, [.. p.Block.Transactions, [0xE0, (byte)random.Next(256)]]);
+                        outputs.RemoveAt(i--);
+                        for (var v = 0; v < validatorCount; v++)
+                        {
+                            extra.Add((v, random.Chance(500) ? p : new Proposal(twin.Block, twin.Signature, p.LastRoundTc)));
+                        }
+
+                        break;
                     }
 
-                    break;
-                }
-
                 case (ByzantineStrategy.ForkingLeader, BroadcastMessage { Message: Proposal p }) when node.SeenQcs.Count > 0:
-                {
-                    // Extend an old QC (3+ rounds back) without a TC: only a node ignoring its lock votes for it.
-                    var old = node.SeenQcs.LastOrDefault(q => q.Round + 3 <= p.Block.Round) ?? node.SeenQcs[0];
-                    var fork = Reproposal(node, chainId, p.Block, old, [[0xF0, (byte)random.Next(256)]]);
-                    outputs[i] = new BroadcastMessage(new Proposal(fork.Block, fork.Signature, null));
-                    break;
-                }
+                    {
+                        // Extend an old QC (3+ rounds back) without a TC: only a node ignoring its lock votes for it.
+                        var old = node.SeenQcs.LastOrDefault(q => q.Round + 3 <= p.Block.Round) ?? node.SeenQcs[0];
+                        var fork = Reproposal(node, chainId, p.Block, old, [[0xF0, (byte)random.Next(256)]]);
+                        outputs[i] = new BroadcastMessage(new Proposal(fork.Block, fork.Signature, null));
+                        break;
+                    }
 
                 case (ByzantineStrategy.DoubleVoting, SendMessage { Message: Vote v } send):
                     extra.Add((send.To, FakeVote(node, chainId, v, random)));

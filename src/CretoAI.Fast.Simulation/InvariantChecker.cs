@@ -1,6 +1,6 @@
-using CretoAI.Fast.Core;
 using CretoAI.Fast.Consensus.Certificates;
 using CretoAI.Fast.Consensus.Messages;
+using CretoAI.Fast.Core;
 
 namespace CretoAI.Fast.Simulation;
 

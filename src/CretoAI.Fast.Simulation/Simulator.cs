@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
-using CretoAI.Fast.Core;
 using CretoAI.Fast.Consensus.Certificates;
 using CretoAI.Fast.Consensus.Engine;
 using CretoAI.Fast.Consensus.Messages;
 using CretoAI.Fast.Consensus.Validators;
+using CretoAI.Fast.Core;
 using CretoAI.Fast.Crypto;
 
 namespace CretoAI.Fast.Simulation;
@@ -176,46 +176,46 @@ public sealed class Simulator
         switch (e.Kind)
         {
             case SimulationEventKind.Deliver:
-            {
-                var node = _nodes[e.Instance];
-                if (node.Engine is null)
                 {
-                    return;
-                }
+                    var node = _nodes[e.Instance];
+                    if (node.Engine is null)
+                    {
+                        return;
+                    }
 
-                _delivered++;
-                if (node.Strategy is not null)
-                {
-                    Remember(node, e.Message!);
-                }
+                    _delivered++;
+                    if (node.Strategy is not null)
+                    {
+                        Remember(node, e.Message!);
+                    }
 
-                Step(node, ConsensusInput.Received(e.From, e.Message!, _now));
-                break;
-            }
+                    Step(node, ConsensusInput.Received(e.From, e.Message!, _now));
+                    break;
+                }
 
             case SimulationEventKind.Timer:
-            {
-                var node = _nodes[e.Instance];
-                if (node.Engine is not null && e.Generation == node.TimerGeneration)
                 {
-                    Step(node, ConsensusInput.TimerFired(e.Round, _now));
-                }
+                    var node = _nodes[e.Instance];
+                    if (node.Engine is not null && e.Generation == node.TimerGeneration)
+                    {
+                        Step(node, ConsensusInput.TimerFired(e.Round, _now));
+                    }
 
-                break;
-            }
+                    break;
+                }
 
             case SimulationEventKind.Crash:
-            {
-                var node = _nodes[e.Instance];
-                if (!_healed && node.Engine is not null)
                 {
-                    node.Engine = null; // everything not persisted is gone
-                    var restart = Math.Min(_now + _random.Next(300, 4000), _options.FaultPhase);
-                    Schedule(restart, new SimulationEvent(SimulationEventKind.Restart, e.Instance, -1, null, 0, 0));
-                }
+                    var node = _nodes[e.Instance];
+                    if (!_healed && node.Engine is not null)
+                    {
+                        node.Engine = null; // everything not persisted is gone
+                        var restart = Math.Min(_now + _random.Next(300, 4000), _options.FaultPhase);
+                        Schedule(restart, new SimulationEvent(SimulationEventKind.Restart, e.Instance, -1, null, 0, 0));
+                    }
 
-                break;
-            }
+                    break;
+                }
 
             case SimulationEventKind.Restart:
                 if (_nodes[e.Instance].Engine is null)
@@ -250,19 +250,19 @@ public sealed class Simulator
                 break;
 
             case SimulationEventKind.Offer:
-            {
-                var node = _nodes[_random.Next(_nodes.Count)];
-                if (node.Engine is not null)
                 {
-                    var tx = new byte[16];
-                    BinaryPrimitives.WriteInt64LittleEndian(tx, _txCounter++);
-                    BinaryPrimitives.WriteInt64LittleEndian(tx.AsSpan(8), node.Instance);
-                    Step(node, ConsensusInput.Offered([tx], _now));
-                }
+                    var node = _nodes[_random.Next(_nodes.Count)];
+                    if (node.Engine is not null)
+                    {
+                        var tx = new byte[16];
+                        BinaryPrimitives.WriteInt64LittleEndian(tx, _txCounter++);
+                        BinaryPrimitives.WriteInt64LittleEndian(tx.AsSpan(8), node.Instance);
+                        Step(node, ConsensusInput.Offered([tx], _now));
+                    }
 
-                Schedule(_now + _random.Next(100, 500), e);
-                break;
-            }
+                    Schedule(_now + _random.Next(100, 500), e);
+                    break;
+                }
         }
     }
 

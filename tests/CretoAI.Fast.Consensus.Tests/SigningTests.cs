@@ -1,5 +1,5 @@
-using CretoAI.Fast.Core;
 using CretoAI.Fast.Consensus.Signing;
+using CretoAI.Fast.Core;
 using CretoAI.Fast.Crypto;
 using Xunit;
 

@@ -1,8 +1,8 @@
-using CretoAI.Fast.Core;
 using CretoAI.Fast.Consensus.Engine;
 using CretoAI.Fast.Consensus.Messages;
 using CretoAI.Fast.Consensus.Signing;
 using CretoAI.Fast.Consensus.Validators;
+using CretoAI.Fast.Core;
 using CretoAI.Fast.Crypto;
 
 namespace CretoAI.Fast.Consensus.Tests;

@@ -1,6 +1,6 @@
-using CretoAI.Fast.Core;
 using CretoAI.Fast.Consensus.Signing;
 using CretoAI.Fast.Consensus.Validators;
+using CretoAI.Fast.Core;
 using CsCheck;
 using Xunit;
 

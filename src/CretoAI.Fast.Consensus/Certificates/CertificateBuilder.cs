@@ -1,6 +1,6 @@
-using CretoAI.Fast.Core;
 using CretoAI.Fast.Consensus.Messages;
 using CretoAI.Fast.Consensus.Validators;
+using CretoAI.Fast.Core;
 
 namespace CretoAI.Fast.Consensus.Certificates;
 

@@ -1,5 +1,5 @@
-using CretoAI.Fast.Core;
 using CretoAI.Fast.Consensus.Validators;
+using CretoAI.Fast.Core;
 
 namespace CretoAI.Fast.Consensus.Engine;
 

@@ -1,9 +1,9 @@
-using CretoAI.Fast.Core;
 using CretoAI.Fast.Consensus.Certificates;
 using CretoAI.Fast.Consensus.Evidence;
 using CretoAI.Fast.Consensus.Messages;
 using CretoAI.Fast.Consensus.Signing;
 using CretoAI.Fast.Consensus.Validators;
+using CretoAI.Fast.Core;
 
 namespace CretoAI.Fast.Consensus.Engine;
 

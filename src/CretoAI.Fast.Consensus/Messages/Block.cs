@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using CretoAI.Fast.Core;
 using CretoAI.Fast.Consensus.Evidence;
+using CretoAI.Fast.Core;
 
 namespace CretoAI.Fast.Consensus.Messages;
 
