@@ -1,0 +1,55 @@
+using CretoAI.Fast.Consensus.Validators;
+using CretoAI.Fast.Core;
+
+namespace CretoAI.Fast.Consensus.Engine;
+
+/// <summary>Everything one consensus engine instance is built from. Values that must agree across validators (chain id, set, levels) come from genesis.</summary>
+public sealed class ConsensusConfig
+{
+    public required Hash32 ChainId { get; init; }
+
+    public required ValidatorSet Validators { get; init; }
+
+    public IThreatLevelProvider ThreatLevels { get; init; } = FixedThreatLevel.Normal;
+
+    /// <summary>Round timeout before any back-off, in the driver's clock units (milliseconds in the node).</summary>
+    public long BaseRoundTimeout { get; init; } = 1000;
+
+    /// <summary>Back-off doubles per consecutive timeout up to 2^this.</summary>
+    public int MaxBackoffExponent { get; init; } = 6;
+
+    public int MaxTransactionsPerBlock { get; init; } = 256;
+
+    public int MaxEvidencePerBlock { get; init; } = 8;
+
+    public int MaxPendingTransactions { get; init; } = 10_000;
+
+    /// <summary>Proposals waiting for a missing parent; beyond this the oldest are dropped.</summary>
+    public int MaxBufferedProposals { get; init; } = 64;
+
+    /// <summary>TEST ONLY; see <see cref="SafetyRuleBreak"/>.</summary>
+    public SafetyRuleBreak TestOnlyRuleBreak { get; init; }
+
+    public void Validate()
+    {
+        if (Validators is null || ThreatLevels is null)
+        {
+            throw new InvalidSettingException("consensus.validators", "a validator set and a threat-level provider are required.");
+        }
+
+        if (BaseRoundTimeout <= 0)
+        {
+            throw new InvalidSettingException("consensus.base-round-timeout", "must be positive.");
+        }
+
+        if (MaxBackoffExponent is < 0 or > 20)
+        {
+            throw new InvalidSettingException("consensus.max-backoff-exponent", "must be between 0 and 20.");
+        }
+
+        if (MaxTransactionsPerBlock <= 0 || MaxEvidencePerBlock < 0 || MaxPendingTransactions <= 0 || MaxBufferedProposals <= 0)
+        {
+            throw new InvalidSettingException("consensus.limits", "block, evidence, mempool and buffer limits must be positive.");
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using CretoAI.Fast.Consensus.Evidence;
+using CretoAI.Fast.Core;
+
+namespace CretoAI.Fast.Consensus.Messages;
+
+/// <summary>
+/// A block: it extends the block its <see cref="Qc"/> certifies (its parent), carries opaque
+/// transactions and equivocation evidence. Its id is computed from its content in the constructor,
+/// so a block object can never claim an id that does not match what it holds.
+/// </summary>
+public sealed class Block
+{
+    public Block(Hash32 chainId, ulong epoch, ulong round, ulong height, QuorumCertificate qc, int proposerIndex, byte[][] transactions, EquivocationEvidence[] evidence)
+    {
+        ChainId = chainId;
+        Epoch = epoch;
+        Round = round;
+        Height = height;
+        Qc = qc ?? throw new ArgumentNullException(nameof(qc));
+        ProposerIndex = proposerIndex;
+        Transactions = transactions ?? throw new ArgumentNullException(nameof(transactions));
+        Evidence = evidence ?? throw new ArgumentNullException(nameof(evidence));
+        Id = ComputeId();
+    }
+
+    public Hash32 Id { get; }
+
+    public Hash32 ChainId { get; }
+
+    public ulong Epoch { get; }
+
+    public ulong Round { get; }
+
+    public ulong Height { get; }
+
+    /// <summary>The certificate this block extends; its block is this block's parent.</summary>
+    public QuorumCertificate Qc { get; }
+
+    public Hash32 ParentId => Qc.BlockId;
+
+    /// <summary>Index of the proposer in the epoch's validator set; -1 for genesis.</summary>
+    public int ProposerIndex { get; }
+
+    public IReadOnlyList<byte[]> Transactions { get; }
+
+    public IReadOnlyList<EquivocationEvidence> Evidence { get; }
+
+    /// <summary>The root of the chain for an epoch: round 0, height 0, no proposer.</summary>
+    public static Block Genesis(Hash32 chainId, ulong epoch) =>
+        new(chainId, epoch, 0, 0, new QuorumCertificate(epoch, 0, 0, Hash32.Zero, [], []), -1, [], []);
+
+    /// <summary>The certificate of the genesis block (no signatures; accepted only when it names this genesis).</summary>
+    public static QuorumCertificate GenesisQc(Block genesis)
+    {
+        ArgumentNullException.ThrowIfNull(genesis);
+        return new QuorumCertificate(genesis.Epoch, 0, 0, genesis.Id, [], []);
+    }
+
+    public override string ToString() => $"Block(r{Round} h{Height} {Id.ToShortString()} parent {ParentId.ToShortString()})";
+
+    private Hash32 ComputeId()
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA3_256);
+        Span<byte> header = stackalloc byte[128];
+        "cretoai-fast/block/v1"u8.CopyTo(header);
+        hash.AppendData(header[..21]);
+        ChainId.CopyTo(header);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[32..], Epoch);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[40..], Round);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[48..], Height);
+        Qc.BlockId.CopyTo(header[56..]);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[88..], Qc.Round);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[96..], Qc.Height);
+        BinaryPrimitives.WriteInt32LittleEndian(header[104..], ProposerIndex);
+        BinaryPrimitives.WriteInt32LittleEndian(header[108..], Transactions.Count);
+        BinaryPrimitives.WriteInt32LittleEndian(header[112..], Evidence.Count);
+        hash.AppendData(header[..116]);
+        Span<byte> length = stackalloc byte[4];
+        foreach (var tx in Transactions)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(length, tx.Length);
+            hash.AppendData(length);
+            hash.AppendData(tx);
+        }
+
+        foreach (var e in Evidence)
+        {
+            e.AppendIdentity(hash);
+        }
+
+        Span<byte> digest = stackalloc byte[Hash32.Size];
+        hash.GetHashAndReset(digest);
+        return new Hash32(digest);
+    }
+}

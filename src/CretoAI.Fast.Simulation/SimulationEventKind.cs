@@ -1,0 +1,12 @@
+namespace CretoAI.Fast.Simulation;
+
+internal enum SimulationEventKind
+{
+    Deliver,
+    Timer,
+    Crash,
+    Restart,
+    Repartition,
+    Heal,
+    Offer,
+}

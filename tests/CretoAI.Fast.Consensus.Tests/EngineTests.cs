@@ -1,0 +1,176 @@
+using CretoAI.Fast.Consensus.Engine;
+using CretoAI.Fast.Consensus.Messages;
+using CretoAI.Fast.Consensus.Signing;
+using Xunit;
+
+namespace CretoAI.Fast.Consensus.Tests;
+
+public sealed class EngineTests
+{
+    [Fact]
+    public void Four_honest_validators_commit_the_same_chain()
+    {
+        var net = new TestNetwork(4);
+        net.Start();
+        net.Run(5_000);
+        Assert.All(net.Committed, c => Assert.True(c.Count >= 10, $"only {c.Count} commits"));
+        var shortest = net.Committed.Min(c => c.Count);
+        for (var h = 0; h < shortest; h++)
+        {
+            Assert.Single(net.Committed.Select(c => c[h].Id).Distinct());
+            Assert.Equal((ulong)(h + 1), net.Committed[0][h].Height);
+        }
+    }
+
+    [Fact]
+    public void Safety_state_is_persisted_before_every_vote_and_timeout()
+    {
+        var net = new TestNetwork(4);
+        net.Start();
+        net.Run(2_000);
+        net.FireTimers();
+        foreach (var outputs in net.Outputs)
+        {
+            ulong persistedRound = 0;
+            foreach (var output in outputs)
+            {
+                switch (output)
+                {
+                    case PersistSafetyState p:
+                        persistedRound = p.State.LastVotedRound;
+                        break;
+                    case BroadcastMessage { Message: Vote v }:
+                        Assert.True(persistedRound >= v.Round, $"vote for round {v.Round} sent with persisted round {persistedRound}");
+                        break;
+                    case BroadcastMessage { Message: TimeoutMessage t } when t.VoterIndex == net.Engines[Array.IndexOf(net.Outputs, outputs)].Index:
+                        Assert.True(persistedRound >= t.Round);
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void A_silent_leader_is_replaced_through_a_timeout_certificate()
+    {
+        var net = new TestNetwork(4);
+        var firstLeader = net.Set.LeaderOf(1);
+        net.Silenced.Add(firstLeader);
+        net.Start();
+        net.Run();
+        Assert.All(net.Engines, e => Assert.Equal(1UL, e.Round));
+        net.Now += 5_000;
+        net.FireTimers();
+        net.Run(3_000);
+        Assert.All(net.Engines.Where(e => e.Index != firstLeader), e => Assert.True(e.Round > 2));
+        Assert.All(net.Committed.Where((_, i) => i != firstLeader), c => Assert.NotEmpty(c));
+    }
+
+    [Fact]
+    public void A_proposal_with_a_bad_signature_changes_nothing()
+    {
+        var net = new TestNetwork(4);
+        net.Start();
+        var proposal = net.InFlight.Select(m => m.Message).OfType<Proposal>().First();
+        var forged = new Proposal(proposal.Block, [.. proposal.Signature.Select(b => (byte)(b ^ 1))], null);
+        var target = (net.Set.LeaderOf(1) + 1) % 4;
+        var before = net.Engines[target].Safety;
+        var outputs = new List<ConsensusOutput>();
+        net.Engines[target].Step(ConsensusInput.Received(net.Set.LeaderOf(1), forged, 0), outputs);
+        Assert.Empty(outputs);
+        Assert.Same(before, net.Engines[target].Safety);
+        Assert.Equal(1, net.Engines[target].Rejected);
+    }
+
+    [Fact]
+    public void Duplicates_are_dropped_without_signature_work()
+    {
+        var net = new TestNetwork(4);
+        net.Start();
+        var leader = net.Set.LeaderOf(1);
+        var proposal = net.InFlight.Select(m => m.Message).OfType<Proposal>().First();
+        var target = (leader + 1) % 4;
+        var engine = net.Engines[target];
+        engine.Step(ConsensusInput.Received(leader, proposal, 0), []);
+        var checks = engine.Certificates.SignaturesChecked;
+        var outputs = new List<ConsensusOutput>();
+        engine.Step(ConsensusInput.Received(leader, proposal, 0), outputs);
+        Assert.Empty(outputs);
+        Assert.Equal(checks, engine.Certificates.SignaturesChecked);
+        Assert.Equal(1, engine.DroppedCheaply);
+    }
+
+    [Fact]
+    public void Two_signed_proposals_for_one_round_become_evidence()
+    {
+        var net = new TestNetwork(4);
+        net.Start();
+        var leader = net.Set.LeaderOf(1);
+        var proposal = net.InFlight.Select(m => m.Message).OfType<Proposal>().First();
+        var other = new Block(net.ChainId, 0, 1, 1, proposal.Block.Qc, leader, [[1, 2, 3]], []);
+        var signature = SigningDomain.SignBlockStatement(net.Signers[leader], SignedKind.Proposal, net.ChainId, 0, 1, 1, other.Id);
+        var target = (leader + 1) % 4;
+        var outputs = new List<ConsensusOutput>();
+        net.Engines[target].Step(ConsensusInput.Received(leader, proposal, 0), outputs);
+        net.Engines[target].Step(ConsensusInput.Received(leader, new Proposal(other, signature, null), 0), outputs);
+        var evidence = Assert.Single(outputs.OfType<EvidenceFound>()).Evidence;
+        Assert.Equal(SignedKind.Proposal, evidence.Kind);
+        Assert.Equal(leader, evidence.ValidatorIndex);
+        Assert.True(net.Engines[(leader + 2) % 4].Certificates.VerifyEvidence(evidence));
+        Assert.Single(outputs.OfType<BroadcastMessage>(), b => b.Message is EvidenceMessage);
+        Assert.Single(outputs.OfType<BroadcastMessage>(), b => b.Message is Vote); // voted once only
+    }
+
+    [Fact]
+    public void Evidence_is_included_in_a_later_block_and_committed()
+    {
+        var net = new TestNetwork(4);
+        net.Start();
+        var leader = net.Set.LeaderOf(1);
+        var proposal = net.InFlight.Select(m => m.Message).OfType<Proposal>().First();
+        var other = new Block(net.ChainId, 0, 1, 1, proposal.Block.Qc, leader, [[9]], []);
+        var signature = SigningDomain.SignBlockStatement(net.Signers[leader], SignedKind.Proposal, net.ChainId, 0, 1, 1, other.Id);
+        for (var to = 0; to < 4; to++)
+        {
+            if (to != leader)
+            {
+                net.InFlight.Enqueue((leader, to, new Proposal(other, signature, null)));
+            }
+        }
+
+        net.Run(5_000);
+        Assert.Contains(net.Committed[0], b => b.Evidence.Count > 0 && b.Evidence[0].ValidatorIndex == leader);
+    }
+
+    [Fact]
+    public void A_restarted_node_never_votes_again_in_a_round_it_voted_in()
+    {
+        var net = new TestNetwork(4);
+        net.Start();
+        var leader = net.Set.LeaderOf(1);
+        var proposal = net.InFlight.Select(m => m.Message).OfType<Proposal>().First();
+        var target = (leader + 1) % 4;
+        var outputs = new List<ConsensusOutput>();
+        net.Engines[target].Step(ConsensusInput.Received(leader, proposal, 0), outputs);
+        var persisted = outputs.OfType<PersistSafetyState>().Last().State;
+        Assert.Equal(1UL, persisted.LastVotedRound);
+
+        var restarted = new ConsensusEngine(net.Config, net.Signers[target], FakeSignatureScheme.Instance, persisted);
+        var after = new List<ConsensusOutput>();
+        restarted.Start(1, after);
+        restarted.Step(ConsensusInput.Received(leader, proposal, 1), after);
+        Assert.DoesNotContain(after, o => o is BroadcastMessage { Message: Vote });
+    }
+
+    [Fact]
+    public void Invalid_configuration_is_a_clear_error()
+    {
+        var net = new TestNetwork(4);
+        var bad = new ConsensusConfig { ChainId = net.ChainId, Validators = net.Set, BaseRoundTimeout = 0 };
+        var error = Assert.Throws<Core.InvalidSettingException>(() => new ConsensusEngine(bad, net.Signers[0], FakeSignatureScheme.Instance));
+        Assert.Contains("base-round-timeout", error.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => new ConsensusEngine(net.Config, FakeSignatureScheme.CreateSigner(99), FakeSignatureScheme.Instance));
+    }
+}
