@@ -1,4 +1,4 @@
-using CretoAI.Fast.Consensus.Validators;
+using CretoAI.Fast.Consensus.Weights;
 
 namespace CretoAI.Fast.Simulation;
 
@@ -79,7 +79,7 @@ public static class ScenarioGenerator
                 break;
             }
 
-            if (QuorumThreshold.Reaches(total - faulty - weights[candidate], total, ThreatLevel.Normal))
+            if (QuorumThreshold.IsReached(total - faulty - weights[candidate], total, ThreatLevel.Normal))
             {
                 chosen.Add(candidate);
                 faulty += weights[candidate];

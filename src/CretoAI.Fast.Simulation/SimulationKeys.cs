@@ -26,7 +26,7 @@ public static class SimulationKeys
     public static IConsensusVerifier Verifier(SignatureScheme scheme) => scheme switch
     {
         SignatureScheme.Fake => FakeSignatureScheme.Instance,
-        SignatureScheme.MLDsa87 => MLDsa87ConsensusVerifier.BouncyCastle,
+        SignatureScheme.MLDsa87 => MLDsa87ConsensusVerifier.Fast,
         _ => throw new ArgumentOutOfRangeException(nameof(scheme), scheme, "Unknown signature scheme."),
     };
 }

@@ -2,6 +2,7 @@ using CretoAI.Fast.Consensus.Certificates;
 using CretoAI.Fast.Consensus.Messages;
 using CretoAI.Fast.Consensus.Signing;
 using CretoAI.Fast.Consensus.Validators;
+using CretoAI.Fast.Consensus.Weights;
 using CretoAI.Fast.Core;
 using CretoAI.Fast.Crypto;
 using Xunit;

@@ -47,13 +47,16 @@ public sealed class SigningTests
         Assert.False(FakeSignatureScheme.Instance.Verify(signer.PublicKey.Span, statement, SigningDomain.VoteContext, vote));
     }
 
-    [Fact]
-    public void ML_DSA_87_adapter_signs_and_verifies_with_the_context_string()
+    public static TheoryData<string> MLDsaVerifiers => new() { "fast", "bouncycastle" };
+
+    [Theory]
+    [MemberData(nameof(MLDsaVerifiers))]
+    public void ML_DSA_87_adapter_signs_and_verifies_with_the_context_string(string which)
     {
         var seed = new byte[32];
         seed[0] = 7;
         var signer = MLDsa87ConsensusSigner.FromSeed(seed);
-        var verifier = MLDsa87ConsensusVerifier.BouncyCastle;
+        var verifier = which == "fast" ? MLDsa87ConsensusVerifier.Fast : MLDsa87ConsensusVerifier.BouncyCastle;
         var block = Sha3.Hash256("block"u8);
         var signature = SigningDomain.SignBlockStatement(signer, SignedKind.Vote, Chain, 0, 1, 1, block);
         Assert.Equal(MLDsa87Sizes.Signature, signature.Length);
@@ -64,5 +67,34 @@ public sealed class SigningTests
         Assert.True(verifier.VerifyAll([new SignatureCheck(signer.PublicKey, statement.ToArray(), SigningDomain.VoteContext.ToArray(), signature)]));
         signature[100] ^= 1;
         Assert.False(verifier.VerifyAll([new SignatureCheck(signer.PublicKey, statement.ToArray(), SigningDomain.VoteContext.ToArray(), signature)]));
+    }
+
+    [Theory]
+    [MemberData(nameof(MLDsaVerifiers))]
+    public void ML_DSA_87_batch_is_valid_only_when_every_signature_is(string which)
+    {
+        var verifier = which == "fast" ? MLDsa87ConsensusVerifier.Fast : MLDsa87ConsensusVerifier.BouncyCastle;
+        var checks = new SignatureCheck[6];
+        for (var i = 0; i < checks.Length; i++)
+        {
+            var seed = new byte[32];
+            seed[0] = (byte)(40 + i);
+            var signer = MLDsa87ConsensusSigner.FromSeed(seed);
+            var block = Sha3.Hash256([(byte)i]);
+            var statement = new byte[SigningDomain.BlockStatementSize];
+            SigningDomain.WriteBlockStatement(SignedKind.Vote, Chain, 0, 3, 2, block, statement);
+            var signature = SigningDomain.SignBlockStatement(signer, SignedKind.Vote, Chain, 0, 3, 2, block);
+            checks[i] = new SignatureCheck(signer.PublicKey, statement, SigningDomain.VoteContext.ToArray(), signature);
+        }
+
+        Assert.True(verifier.VerifyAll(checks));
+        for (var bad = 0; bad < checks.Length; bad++)
+        {
+            var tampered = (SignatureCheck[])checks.Clone();
+            var signature = tampered[bad].Signature.ToArray();
+            signature[bad * 500] ^= 0x10;
+            tampered[bad] = tampered[bad] with { Signature = signature };
+            Assert.False(verifier.VerifyAll(tampered), $"batch with signature {bad} tampered");
+        }
     }
 }

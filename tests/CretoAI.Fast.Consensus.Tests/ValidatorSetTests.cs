@@ -1,5 +1,6 @@
 using CretoAI.Fast.Consensus.Signing;
 using CretoAI.Fast.Consensus.Validators;
+using CretoAI.Fast.Consensus.Weights;
 using CretoAI.Fast.Core;
 using CsCheck;
 using Xunit;
@@ -48,7 +49,7 @@ public sealed class ValidatorSetTests
             var level = (ThreatLevel)l;
             var weight = raw % (total + 1);
             var min = QuorumThreshold.MinimumWeight(total, level);
-            return QuorumThreshold.Reaches(weight, total, level) == (weight >= min);
+            return QuorumThreshold.IsReached(weight, total, level) == (weight >= min);
         });
     }
 

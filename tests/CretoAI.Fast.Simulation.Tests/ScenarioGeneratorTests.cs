@@ -1,4 +1,4 @@
-using CretoAI.Fast.Consensus.Validators;
+using CretoAI.Fast.Consensus.Weights;
 using Xunit;
 
 namespace CretoAI.Fast.Simulation.Tests;
@@ -14,14 +14,14 @@ public sealed class ScenarioGeneratorTests
             Assert.InRange(options.Nodes, 4, 10);
             var total = options.Weights.Aggregate(0UL, (a, w) => a + w);
             var faulty = options.Byzantine.Keys.Aggregate(0UL, (a, i) => a + options.Weights[i]) + (options.TwinIndex >= 0 ? options.Weights[options.TwinIndex] : 0);
-            Assert.True(QuorumThreshold.Reaches(total - faulty, total, ThreatLevel.Normal), options.Describe());
+            Assert.True(QuorumThreshold.IsReached(total - faulty, total, ThreatLevel.Normal), options.Describe());
 
             // At the bound: no further honest validator could turn Byzantine without breaking the quorum.
             for (var i = 0; i < options.Nodes; i++)
             {
                 if (!options.Byzantine.ContainsKey(i) && i != options.TwinIndex)
                 {
-                    Assert.False(QuorumThreshold.Reaches(total - faulty - options.Weights[i], total, ThreatLevel.Normal), $"{options.Describe()}: validator {i} could also be Byzantine");
+                    Assert.False(QuorumThreshold.IsReached(total - faulty - options.Weights[i], total, ThreatLevel.Normal), $"{options.Describe()}: validator {i} could also be Byzantine");
                 }
             }
         }

@@ -3,6 +3,7 @@ using CretoAI.Fast.Consensus.Certificates;
 using CretoAI.Fast.Consensus.Messages;
 using CretoAI.Fast.Consensus.Signing;
 using CretoAI.Fast.Consensus.Validators;
+using CretoAI.Fast.Consensus.Weights;
 using CretoAI.Fast.Core;
 using CretoAI.Fast.Crypto;
 
@@ -42,7 +43,7 @@ public class QcVerificationBenchmarks
         _votes = [.. signers.Select((s, i) => new Vote(0, 9, 4, block, i, SigningDomain.SignBlockStatement(s, SignedKind.Vote, Chain, 0, 9, 4, block)))];
         _qc = CertificateBuilder.BuildQc(_set, 9, 4, block, _votes.ToDictionary(v => v.VoterIndex, v => v.Signature), ThreatLevel.Normal);
         _genesis = Block.Genesis(Chain, 0).Id;
-        _warm = new CertificateVerifier(Chain, _set, FixedThreatLevel.Normal, MLDsa87ConsensusVerifier.BouncyCastle, _genesis);
+        _warm = new CertificateVerifier(Chain, _set, FixedThreatLevel.Normal, MLDsa87ConsensusVerifier.Fast, _genesis);
         foreach (var v in _votes)
         {
             _warm.VerifyVote(v);
@@ -50,7 +51,7 @@ public class QcVerificationBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "QC verify, cold")]
-    public bool Cold() => new CertificateVerifier(Chain, _set, FixedThreatLevel.Normal, MLDsa87ConsensusVerifier.BouncyCastle, _genesis).VerifyQc(_qc);
+    public bool Cold() => new CertificateVerifier(Chain, _set, FixedThreatLevel.Normal, MLDsa87ConsensusVerifier.Fast, _genesis).VerifyQc(_qc);
 
     [Benchmark(Description = "QC verify, cached")]
     public bool Warm()

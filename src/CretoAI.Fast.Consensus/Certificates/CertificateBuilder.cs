@@ -1,5 +1,6 @@
 using CretoAI.Fast.Consensus.Messages;
 using CretoAI.Fast.Consensus.Validators;
+using CretoAI.Fast.Consensus.Weights;
 using CretoAI.Fast.Core;
 
 namespace CretoAI.Fast.Consensus.Certificates;

@@ -3,6 +3,7 @@ using CretoAI.Fast.Consensus.Evidence;
 using CretoAI.Fast.Consensus.Messages;
 using CretoAI.Fast.Consensus.Signing;
 using CretoAI.Fast.Consensus.Validators;
+using CretoAI.Fast.Consensus.Weights;
 using CretoAI.Fast.Core;
 
 namespace CretoAI.Fast.Consensus.Engine;

@@ -3,7 +3,7 @@ using CretoAI.Fast.Crypto;
 
 namespace CretoAI.Fast.Consensus.Signing;
 
-/// <summary>Consensus signing with a real ML-DSA-87 key (any <see cref="IMessageSigner"/>, BouncyCastle today).</summary>
+/// <summary>Consensus signing with a real ML-DSA-87 key (any <see cref="IMessageSigner"/>, the in-house one by default).</summary>
 public sealed class MLDsa87ConsensusSigner : IConsensusSigner
 {
     private readonly IMessageSigner _signer;
@@ -11,7 +11,7 @@ public sealed class MLDsa87ConsensusSigner : IConsensusSigner
     public MLDsa87ConsensusSigner(IMessageSigner signer) => _signer = signer ?? throw new ArgumentNullException(nameof(signer));
 
     /// <summary>A signer for the key pair derived from a 32-byte FIPS 204 seed.</summary>
-    public static MLDsa87ConsensusSigner FromSeed(ReadOnlySpan<byte> seed) => new(BouncyCastleMLDsa87.CreateSigner(seed));
+    public static MLDsa87ConsensusSigner FromSeed(ReadOnlySpan<byte> seed) => new(new MLDsa87Signer(seed));
 
     public Hash32 NodeId => _signer.NodeId;
 

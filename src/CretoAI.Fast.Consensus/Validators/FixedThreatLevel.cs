@@ -1,3 +1,5 @@
+using CretoAI.Fast.Consensus.Weights;
+
 namespace CretoAI.Fast.Consensus.Validators;
 
 /// <summary>A provider that answers one level for every height; <see cref="Normal"/> is the default.</summary>

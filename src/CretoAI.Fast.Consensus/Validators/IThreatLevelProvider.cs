@@ -1,3 +1,5 @@
+using CretoAI.Fast.Consensus.Weights;
+
 namespace CretoAI.Fast.Consensus.Validators;
 
 /// <summary>

@@ -1,4 +1,4 @@
-using System.Numerics;
+using CretoAI.Fast.Consensus.Weights;
 using CretoAI.Fast.Core;
 using CretoAI.Fast.Crypto;
 
@@ -15,6 +15,9 @@ public sealed class ValidatorSet
     private readonly Dictionary<Hash32, int> _indexById;
     private readonly int[] _leaderSchedule;
 
+    // The weights again as one contiguous array: the layout VoteTally's vector kernels read.
+    private readonly ulong[] _weights;
+
     public ValidatorSet(ulong epoch, IReadOnlyList<Validator> validators)
     {
         ArgumentNullException.ThrowIfNull(validators);
@@ -25,6 +28,7 @@ public sealed class ValidatorSet
 
         Epoch = epoch;
         _validators = new Validator[validators.Count];
+        _weights = new ulong[validators.Count];
         _indexById = new Dictionary<Hash32, int>(validators.Count);
         UInt128 total = 0;
         for (var i = 0; i < validators.Count; i++)
@@ -46,6 +50,7 @@ public sealed class ValidatorSet
             }
 
             _validators[i] = v;
+            _weights[i] = v.Weight;
             total += v.Weight;
         }
 
@@ -75,32 +80,28 @@ public sealed class ValidatorSet
     /// <summary>Index of a validator, or -1 if the node is not in this set.</summary>
     public int IndexOf(Hash32 nodeId) => _indexById.TryGetValue(nodeId, out var i) ? i : -1;
 
-    /// <summary>Sum of the weights of the validators whose bit is set. Bits beyond <see cref="Count"/> are ignored.</summary>
+    /// <summary>
+    /// Sum of the weights of the validators whose bit is set, by the SIMD <see cref="VoteTally"/>.
+    /// Bits beyond <see cref="Count"/> are ignored; a bitmap of another length is cut or zero-padded
+    /// to <see cref="BitmapWords"/> first (well-formedness is <see cref="IsWellFormedBitmap"/>'s job).
+    /// </summary>
     public ulong Tally(ReadOnlySpan<ulong> signerBitmap)
     {
-        ulong sum = 0;
-        var words = Math.Min(signerBitmap.Length, BitmapWords);
-        for (var w = 0; w < words; w++)
+        if (signerBitmap.Length == BitmapWords)
         {
-            var bits = signerBitmap[w];
-            while (bits != 0)
-            {
-                var index = (w * 64) + BitOperations.TrailingZeroCount(bits);
-                bits &= bits - 1;
-                if (index < _validators.Length)
-                {
-                    sum += _validators[index].Weight;
-                }
-            }
+            return VoteTally.Tally(signerBitmap, _weights);
         }
 
-        return sum;
+        Span<ulong> resized = BitmapWords <= 64 ? stackalloc ulong[BitmapWords] : new ulong[BitmapWords];
+        resized.Clear();
+        signerBitmap[..Math.Min(signerBitmap.Length, BitmapWords)].CopyTo(resized);
+        return VoteTally.Tally(resized, _weights);
     }
 
     /// <summary>The least weight that reaches the quorum of <paramref name="level"/>.</summary>
     public ulong QuorumWeight(ThreatLevel level) => QuorumThreshold.MinimumWeight(TotalWeight, level);
 
-    public bool ReachesQuorum(ulong weight, ThreatLevel level) => QuorumThreshold.Reaches(weight, TotalWeight, level);
+    public bool ReachesQuorum(ulong weight, ThreatLevel level) => QuorumThreshold.IsReached(weight, TotalWeight, level);
 
     /// <summary>True when a bitmap is well formed for this set: right length, no bit beyond the last validator.</summary>
     public bool IsWellFormedBitmap(ReadOnlySpan<ulong> bitmap)

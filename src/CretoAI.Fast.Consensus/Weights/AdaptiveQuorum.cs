@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using CretoAI.Fast.Consensus.Validators;
 
 namespace CretoAI.Fast.Consensus.Weights;
 
@@ -10,7 +11,7 @@ namespace CretoAI.Fast.Consensus.Weights;
 /// node that committed the same prefix uses the same threshold at the same height. Same inputs → same
 /// state → same <see cref="Snapshot"/> bytes. Rules: docs/weights.md.
 /// </summary>
-public sealed class AdaptiveQuorum
+public sealed class AdaptiveQuorum : IThreatLevelProvider
 {
     /// <summary>Transitions older than the one in force at the committed height are dropped beyond this many.</summary>
     public const int MaxRetainedTransitions = 64;

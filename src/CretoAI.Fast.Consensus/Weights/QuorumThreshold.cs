@@ -32,4 +32,12 @@ public static class QuorumThreshold
     /// <summary>Whether <paramref name="signedWeight"/> reaches the quorum of <paramref name="level"/>.</summary>
     public static bool IsReached(ulong signedWeight, ulong totalWeight, ThreatLevel level) =>
         signedWeight >= MinimumWeight(totalWeight, level);
+
+    /// <summary>
+    /// Whether <paramref name="weight"/> is more than the Byzantine weight the level tolerates
+    /// (weight·100 &gt; total·(100 − percent)), so it contains at least one honest signer: consensus uses
+    /// it to join a timeout that honest nodes have started.
+    /// </summary>
+    public static bool ExceedsFaultBound(ulong weight, ulong totalWeight, ThreatLevel level) =>
+        (UInt128)weight * 100 > (UInt128)totalWeight * (100 - Percent(level));
 }
