@@ -21,7 +21,7 @@ internal static class SimulateCommand
         var byzantine = new Option<int?>("--byzantine") { Description = "Byzantine validator count; default: as many as the 67 % quorum allows (at the bound)." };
         var faults = new Option<string?>("--faults") { Description = "Faults before the heal: comma list of drop, delay, duplicate, reorder, partition, crash, or all / none; default: chosen by the seed." };
         var twins = new Option<string?>("--twins") { Description = "on / off: run one Byzantine validator as two honest instances (Twins); default: chosen by the seed." };
-        var scheme = new Option<string>("--scheme") { Description = "Signatures: fake (keyed SHA3, fast) or ml-dsa-87 (real, slow).", DefaultValueFactory = _ => "fake" };
+        var scheme = new Option<string>("--scheme") { Description = "Signatures: fake (keyed SHA3, fast, forgeable: for volume) or ml-dsa-87 (the real scheme).", DefaultValueFactory = _ => "fake" };
         var verbose = new Option<bool>("--verbose") { Description = "Print one line per run." };
 
         var command = new Command("simulate", "Run the deterministic consensus simulator: faults, partitions, crash-restart, Byzantine strategies, Twins; checks agreement, stable prefixes, certified commits and liveness after the heal.")
