@@ -4,8 +4,8 @@ using System.Runtime.InteropServices;
 namespace CretoAI.Fast.Net.Sockets;
 
 /// <summary>
-/// A receive event loop of our own on Linux: one thread blocks in <c>epoll_wait</c> on a
-/// level-triggered epoll set and, for each readable socket, makes exactly one <c>read</c> into
+/// A receive event loop of our own on Linux (one per processor, connections spread in turn): its
+/// thread blocks in <c>epoll_wait</c> on a level-triggered epoll set and, for each readable socket, makes exactly one <c>read</c> into
 /// that connection's input pipe. .NET's <c>Socket.ReceiveAsync</c> instead first tries a
 /// <c>recv</c> that fails with EAGAIN before it waits, so a request/reply round trip costs the
 /// server four system calls there and three here (epoll_wait, read, send), as in redis-server.
@@ -18,7 +18,10 @@ internal sealed unsafe class EpollEventLoop
     private const int MaxEvents = 256;
     private const ulong WakeToken = 0;
 
-    private static readonly Lazy<EpollEventLoop> Shared = new(() => new EpollEventLoop(), LazyThreadSafetyMode.ExecutionAndPublication);
+    // One loop per processor, like .NET's socket engines with inline completions: a single
+    // thread would serialize every connection's frame handling on one core.
+    private static readonly Lazy<EpollEventLoop[]> Shared = new(CreateLoops, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static int s_nextLoop;
 
     private readonly int _epoll;
     private readonly int _wakeFd;
@@ -46,7 +49,23 @@ internal sealed unsafe class EpollEventLoop
         thread.Start();
     }
 
-    public static EpollEventLoop Instance => Shared.Value;
+    /// <summary>The loop for a new connection: the shared loops in turn.</summary>
+    public static EpollEventLoop Next()
+    {
+        var loops = Shared.Value;
+        return loops[(int)((uint)Interlocked.Increment(ref s_nextLoop) % (uint)loops.Length)];
+    }
+
+    private static EpollEventLoop[] CreateLoops()
+    {
+        var loops = new EpollEventLoop[Math.Max(1, Environment.ProcessorCount)];
+        for (var i = 0; i < loops.Length; i++)
+        {
+            loops[i] = new EpollEventLoop();
+        }
+
+        return loops;
+    }
 
     /// <summary>Adds a socket to the set; its events go to <paramref name="receiver"/>.</summary>
     public ulong Add(EpollReceiver receiver, int fd)

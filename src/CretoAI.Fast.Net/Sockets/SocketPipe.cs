@@ -49,7 +49,7 @@ public sealed class SocketPipe : IAsyncDisposable
 
         if (nativeReceive && LinuxSyscalls.IsSupported)
         {
-            _nativeReceiver = new EpollReceiver(EpollEventLoop.Instance, socket, _input.Writer);
+            _nativeReceiver = new EpollReceiver(EpollEventLoop.Next(), socket, _input.Writer);
             _receiving = _nativeReceiver.Completion;
         }
         else
