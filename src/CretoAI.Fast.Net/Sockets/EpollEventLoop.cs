@@ -21,7 +21,7 @@ internal sealed unsafe class EpollEventLoop
     // One loop per processor, like .NET's socket engines with inline completions: a single
     // thread would serialize every connection's frame handling on one core.
     private static readonly Lazy<EpollEventLoop[]> Shared = new(CreateLoops, LazyThreadSafetyMode.ExecutionAndPublication);
-    private static int s_nextLoop;
+    private static int _nextLoopIndex;
 
     private readonly int _epoll;
     private readonly int _wakeFd;
@@ -53,7 +53,7 @@ internal sealed unsafe class EpollEventLoop
     public static EpollEventLoop Next()
     {
         var loops = Shared.Value;
-        return loops[(int)((uint)Interlocked.Increment(ref s_nextLoop) % (uint)loops.Length)];
+        return loops[(int)((uint)Interlocked.Increment(ref _nextLoopIndex) % (uint)loops.Length)];
     }
 
     private static EpollEventLoop[] CreateLoops()
