@@ -36,6 +36,16 @@ public sealed class TransportOptions
     /// </summary>
     public bool InlineScheduling { get; set; } = true;
 
+    /// <summary>
+    /// Experimental: receive on accepted connections through the transport's own epoll loop
+    /// (Linux x64) instead of <c>Socket.ReceiveAsync</c>, which saves the EAGAIN <c>recv</c> per
+    /// round trip (3 server system calls instead of ~4) but was not measured faster than the
+    /// default on a shared 2-core machine (docs/benchmarks.md, Load harness). Ignored where
+    /// unsupported. Default off, unless the environment variable <c>CRETOAI_FAST_NET_EVENT_LOOP</c>
+    /// is <c>epoll</c>.
+    /// </summary>
+    public bool NativeEventLoop { get; set; } = string.Equals(Environment.GetEnvironmentVariable("CRETOAI_FAST_NET_EVENT_LOOP"), "epoll", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Throws <see cref="InvalidSettingException"/> naming the first invalid setting.</summary>
     public void Validate()
     {

@@ -52,6 +52,34 @@ public sealed class ConcurrencyTests
         Assert.Equal(1000, server.Counters.FramesSent);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Both_receive_paths_serve_many_clients(bool nativeEventLoop)
+    {
+        // The epoll receive loop (Linux x64) and Socket.ReceiveAsync must serve alike; the whole
+        // suite also runs on the epoll path with CRETOAI_FAST_NET_EVENT_LOOP=epoll.
+        const int Clients = 16;
+        var (server, endpoint) = TestServer.Start(TestServer.Options(o => o.NativeEventLoop = nativeEventLoop));
+        await using var _ = server;
+        var clients = await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => TestServer.ConnectAsync(endpoint)));
+        try
+        {
+            await Task.WhenAll(clients.Select((client, index) => PipelinePingsAsync(client, index, 200)));
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+
+        Assert.Equal(Clients * 200, server.Counters.FramesReceived);
+        Assert.Equal(Clients * 200, server.Counters.FramesSent);
+        await Eventually.AssertAsync(() => server.ActiveConnections == 0, "every session released");
+    }
+
     [Fact]
     public async Task Pipelined_pings_with_large_payloads_arrive_intact()
     {

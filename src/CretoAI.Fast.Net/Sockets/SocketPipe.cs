@@ -18,9 +18,12 @@ public sealed class SocketPipe : IAsyncDisposable
     private readonly Pipe _output;
     private readonly Task _receiving;
     private readonly Task _sending;
+    private readonly EpollReceiver? _nativeReceiver;
     private int _disposed;
 
-    public SocketPipe(Socket socket, int maxFrameLength, bool inlineScheduling)
+    // nativeReceive: receive through our own epoll loop (EpollReceiver) where the platform
+    // allows it (LinuxSyscalls.IsSupported); otherwise, and when false, through ReceiveAsync.
+    public SocketPipe(Socket socket, int maxFrameLength, bool inlineScheduling, bool nativeReceive = false)
     {
         _socket = socket;
         _socket.NoDelay = true;
@@ -44,7 +47,16 @@ public sealed class SocketPipe : IAsyncDisposable
             minimumSegmentSize: 16 * 1024,
             useSynchronizationContext: false));
 
-        _receiving = ReceiveLoopAsync();
+        if (nativeReceive && LinuxSyscalls.IsSupported)
+        {
+            _nativeReceiver = new EpollReceiver(EpollEventLoop.Next(), socket, _input.Writer);
+            _receiving = _nativeReceiver.Completion;
+        }
+        else
+        {
+            _receiving = ReceiveLoopAsync();
+        }
+
         _sending = SendLoopAsync();
     }
 
@@ -55,7 +67,10 @@ public sealed class SocketPipe : IAsyncDisposable
     public System.Net.EndPoint? RemoteEndPoint => _socket.RemoteEndPoint;
 
     /// <summary>Bytes received from the socket so far.</summary>
-    public long BytesReceived => Interlocked.Read(ref _bytesReceived);
+    public long BytesReceived => Interlocked.Read(ref _bytesReceived) + (_nativeReceiver?.BytesReceived ?? 0);
+
+    /// <summary>True when this pipe receives through <see cref="EpollEventLoop"/>.</summary>
+    public bool UsesNativeReceive => _nativeReceiver is not null;
 
     /// <summary>Bytes written to the socket so far.</summary>
     public long BytesSent => Interlocked.Read(ref _bytesSent);
@@ -69,6 +84,8 @@ public sealed class SocketPipe : IAsyncDisposable
     /// <summary>Closes the socket at once; pending reads and writes end.</summary>
     public void Abort()
     {
+        // Before the close: the receiver must leave the epoll set while the descriptor is ours.
+        _nativeReceiver?.Abort();
         try
         {
             _socket.Shutdown(SocketShutdown.Both);
