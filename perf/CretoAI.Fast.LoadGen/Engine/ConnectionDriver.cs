@@ -41,12 +41,18 @@ internal sealed class ConnectionDriver<TProtocol> : IAsyncDisposable
     /// <summary>Set once the target closed the connection or left requests unanswered past the drain time; later steps skip it.</summary>
     public bool IsBroken { get; private set; }
 
-    public async Task RunStepAsync(StepWindow window, OpenLoopSchedule schedule, WorkerStats stats, CancellationToken cancellationToken)
+    public async Task RunStepAsync(StepStart start, int worker, int workers, WorkerStats stats, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(start);
+
+        // First thing, even on a broken connection: every worker counts towards starting the clock.
+        var window = await start.ReadyAsync().ConfigureAwait(false);
         if (IsBroken)
         {
             return;
         }
+
+        var schedule = window.Rate is { } rate ? OpenLoopSchedule.ForWorker(window.Start, rate, worker, workers) : default;
 
         if (_intendedAt.Length != window.Depth)
         {
