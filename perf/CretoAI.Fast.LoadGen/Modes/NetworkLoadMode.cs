@@ -73,7 +73,7 @@ internal abstract class NetworkLoadMode<TProtocol> : ILoadMode
             var workers = _drivers.Count;
 
             // No cancellation token on Task.Run: a worker that never ran would never report ready.
-            running[i] = Task.Run(() => driver.RunStepAsync(start, worker, workers, workerStats, cancellationToken), CancellationToken.None);
+            running[i] = Task.Run(() => driver.RunStepAsync(start, worker, workers, Plan.Drain, workerStats, cancellationToken), CancellationToken.None);
         }
 
         await Task.WhenAll(running).ConfigureAwait(false);
