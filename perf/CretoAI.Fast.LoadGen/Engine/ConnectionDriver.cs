@@ -41,12 +41,44 @@ internal sealed class ConnectionDriver<TProtocol> : IAsyncDisposable
     /// <summary>Set once the target closed the connection or left requests unanswered past the drain time; later steps skip it.</summary>
     public bool IsBroken { get; private set; }
 
-    public async Task RunStepAsync(StepWindow window, OpenLoopSchedule schedule, WorkerStats stats, CancellationToken cancellationToken)
+    public async Task RunStepAsync(StepStart start, int worker, int workers, TimeSpan primeTimeout, WorkerStats stats, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(start);
+
+        // One unmeasured round trip before this worker lets the clock start, so first-use costs
+        // (JIT of both ends' paths, a cold thread pool) are paid before the window, not in it.
+        Exception? primeError = null;
+        if (!IsBroken)
+        {
+            try
+            {
+                await PrimeAsync(primeTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Rethrown below, once this worker has reported ready.
+                primeError = ex;
+            }
+        }
+
+        // Whatever priming did, every worker counts towards starting the clock, or the others wait forever.
+        var window = await start.ReadyAsync().ConfigureAwait(false);
+        if (primeError is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // No reply within the drain time: the connection is not trusted for this or later steps.
+            IsBroken = true;
+        }
+        else if (primeError is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(primeError);
+        }
+
         if (IsBroken)
         {
             return;
         }
+
+        var schedule = window.Rate is { } rate ? OpenLoopSchedule.ForWorker(window.Start, rate, worker, workers) : default;
 
         if (_intendedAt.Length != window.Depth)
         {
@@ -100,6 +132,35 @@ internal sealed class ConnectionDriver<TProtocol> : IAsyncDisposable
     {
         IsBroken = true;
         await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>One request, then its reply, outside any step's counts; a closed connection marks the driver broken.</summary>
+    private async Task PrimeAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        _protocol.WriteRequest(_output, _nextSequence++);
+        await _output.FlushAsync(deadline.Token).ConfigureAwait(false);
+        while (true)
+        {
+            var result = await _input.ReadAsync(deadline.Token).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            if (_protocol.TryReadReply(ref buffer, _expected) != ReplyStatus.NeedMoreData)
+            {
+                // Succeeded or an error reply: either way the whole path has run once.
+                _expected++;
+                _input.AdvanceTo(buffer.Start);
+                return;
+            }
+
+            _input.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted)
+            {
+                _expected = _nextSequence;
+                IsBroken = true;
+                return;
+            }
+        }
     }
 
     private async Task SendOnScheduleAsync(StepWindow window, OpenLoopSchedule schedule, WorkerStats stats, CreditSignal credits, CancellationToken cancellationToken)

@@ -28,22 +28,47 @@ internal static class LoadRunner
             }
 
             var aggregator = new StepAggregator(stats);
-            var window = StepWindow.StartingNow(plan.Warmup, plan.Duration, plan.Drain, rates[s], plan.Depth);
-            var running = mode.RunStepAsync(window, stats, cancellationToken);
+            var rate = rates[s];
+
+            // The clock starts when the last worker runs, not when the workers are handed to the
+            // scheduler: on a busy machine that can be later than the whole window would last.
+            var start = new StepStart(mode.Workers, () => StepWindow.StartingNow(plan.Warmup, plan.Duration, plan.Drain, rate, plan.Depth));
+            var running = mode.RunStepAsync(start, stats, cancellationToken);
             while (!running.IsCompleted)
             {
                 await Task.WhenAny(running, Task.Delay(RefreshInterval, cancellationToken)).ConfigureAwait(false);
                 aggregator.Harvest();
-                live(Snapshot(s, rates.Count, window, aggregator));
+                live(Snapshot(s, rates.Count, rate, start.Started.IsCompletedSuccessfully ? start.Started.Result : null, aggregator));
             }
 
             await running.ConfigureAwait(false);
+            var window = start.Started.IsCompletedSuccessfully
+                ? start.Started.Result
+                : throw new InvalidOperationException($"mode '{mode.Name}' finished a step without starting its {mode.Workers} workers");
             aggregator.Harvest();
-            live(Snapshot(s, rates.Count, window, aggregator, done: true));
-            results.Add(ToResult(s + 1, plan, mode, window, aggregator));
+            live(Snapshot(s, rates.Count, rate, window, aggregator, done: true));
+            var result = ToResult(s + 1, plan, mode, window, aggregator);
+            if (result.Sent == 0)
+            {
+                // An empty step is not a result: its latencies and rates would read as zero, and an
+                // SLA on them as met.
+                throw new LoadGenException(MeasuredNothing(result, plan));
+            }
+
+            results.Add(result);
         }
 
         return results;
+    }
+
+    internal static string MeasuredNothing(StepResult step, LoadPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        ArgumentNullException.ThrowIfNull(plan);
+        var what = step.OfferedRate is { } rate
+            ? FormattableString.Invariant($"no request was due in it at {rate:0.###}/s (raise --rate or --duration)")
+            : FormattableString.Invariant($"no request was sent in it: the {step.Connections} workers' requests of the {plan.Warmup.TotalSeconds:0.###} s warm-up were still unanswered when it ended (is {step.Target} overloaded? raise --warmup or --duration)");
+        return FormattableString.Invariant($"step {step.Step} measured nothing in its {step.MeasuredSeconds:0.###} s window: {what}");
     }
 
     internal static StepResult ToResult(int step, LoadPlan plan, ILoadMode mode, StepWindow window, StepAggregator aggregator)
@@ -71,10 +96,10 @@ internal static class LoadRunner
             window.IsOpenLoop ? StepAggregator.Summarize(aggregator.Service) : null);
     }
 
-    private static LiveSnapshot Snapshot(int step, int steps, StepWindow window, StepAggregator aggregator, bool done = false)
+    private static LiveSnapshot Snapshot(int step, int steps, double? rate, StepWindow? window, StepAggregator aggregator, bool done = false)
     {
         var now = Stopwatch.GetTimestamp();
-        var phase = done ? "done" : now < window.MeasureFrom ? "warm-up" : now < window.StopAt ? "measuring" : "draining";
+        var phase = done ? "done" : window is null ? "starting" : now < window.MeasureFrom ? "warm-up" : now < window.StopAt ? "measuring" : "draining";
 
         // While running: the last refresh interval; at the end: the whole measured window.
         var histogram = done ? aggregator.Corrected : aggregator.Window;
@@ -82,10 +107,10 @@ internal static class LoadRunner
         return new LiveSnapshot(
             step + 1,
             steps,
-            window.Rate,
+            rate,
             phase,
-            Stopwatch.GetElapsedTime(window.Start, now),
-            done ? aggregator.Succeeded / Math.Max(1e-9, window.Measured.TotalSeconds) : aggregator.WindowRate,
+            window is null ? TimeSpan.Zero : Stopwatch.GetElapsedTime(window.Start, now),
+            done && window is not null ? aggregator.Succeeded / Math.Max(1e-9, window.Measured.TotalSeconds) : aggregator.WindowRate,
             aggregator.Sent,
             aggregator.Succeeded,
             aggregator.Failed,

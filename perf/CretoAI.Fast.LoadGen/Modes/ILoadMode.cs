@@ -27,6 +27,10 @@ internal interface ILoadMode : IAsyncDisposable
     /// <summary>Connects and prepares; throws <see cref="LoadGenException"/> with a clear message for a bad target.</summary>
     Task OpenAsync(CancellationToken cancellationToken);
 
-    /// <summary>Runs one step; returns when every worker has stopped sending and drained its replies.</summary>
-    Task RunStepAsync(StepWindow window, IReadOnlyList<WorkerStats> stats, CancellationToken cancellationToken);
+    /// <summary>
+    /// Runs one step on exactly <see cref="Workers"/> workers, each of which awaits
+    /// <see cref="StepStart.ReadyAsync"/> before anything else (so the clock starts only when all of
+    /// them run); returns when every worker has stopped sending and drained its replies.
+    /// </summary>
+    Task RunStepAsync(StepStart start, IReadOnlyList<WorkerStats> stats, CancellationToken cancellationToken);
 }

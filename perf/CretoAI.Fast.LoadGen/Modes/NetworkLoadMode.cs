@@ -55,9 +55,9 @@ internal abstract class NetworkLoadMode<TProtocol> : ILoadMode
         }
     }
 
-    public async Task RunStepAsync(StepWindow window, IReadOnlyList<WorkerStats> stats, CancellationToken cancellationToken)
+    public async Task RunStepAsync(StepStart start, IReadOnlyList<WorkerStats> stats, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(stats);
         if (_drivers.TrueForAll(d => d.IsBroken))
         {
@@ -69,8 +69,11 @@ internal abstract class NetworkLoadMode<TProtocol> : ILoadMode
         {
             var driver = _drivers[i];
             var workerStats = stats[i];
-            var schedule = window.Rate is { } rate ? OpenLoopSchedule.ForWorker(window.Start, rate, i, _drivers.Count) : default;
-            running[i] = Task.Run(() => driver.RunStepAsync(window, schedule, workerStats, cancellationToken), cancellationToken);
+            var worker = i;
+            var workers = _drivers.Count;
+
+            // No cancellation token on Task.Run: a worker that never ran would never report ready.
+            running[i] = Task.Run(() => driver.RunStepAsync(start, worker, workers, Plan.Drain, workerStats, cancellationToken), CancellationToken.None);
         }
 
         await Task.WhenAll(running).ConfigureAwait(false);

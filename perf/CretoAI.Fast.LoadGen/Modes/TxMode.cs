@@ -24,7 +24,7 @@ internal sealed class TxMode : ILoadMode
 
     public Task OpenAsync(CancellationToken cancellationToken) => throw new LoadGenException(NotAvailable);
 
-    public Task RunStepAsync(StepWindow window, IReadOnlyList<WorkerStats> stats, CancellationToken cancellationToken) =>
+    public Task RunStepAsync(StepStart start, IReadOnlyList<WorkerStats> stats, CancellationToken cancellationToken) =>
         throw new LoadGenException(NotAvailable);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
