@@ -5,9 +5,10 @@ namespace CretoAI.Fast.Storage;
 
 /// <summary>
 /// Replicated key-value state split over N FASTER stores. Fixed-size binary keys, variable-size binary
-/// values, copied in and out of caller spans: no operation allocates. Thread-safe: each call rents a
-/// session of the key's shard for its duration. Records that do not fit a shard's memory budget live in the
-/// shard's log file and reads of them complete synchronously from disk.
+/// values, copied in and out of caller spans: no operation allocates. Thread-safe: each call uses the
+/// session of the key's shard bound to the calling thread (or one rented from the shard's pool) for its
+/// duration. Records that do not fit a shard's memory budget live in the shard's log file and reads of
+/// them complete synchronously from disk.
 /// </summary>
 public sealed class ShardedStore : IDisposable
 {
@@ -55,7 +56,8 @@ public sealed class ShardedStore : IDisposable
 
         var shard = _shards[ShardOf(key)];
         _gate.Enter();
-        var session = shard.Rent();
+        var lease = shard.Rent();
+        var session = lease.Session!;
         try
         {
             fixed (byte* k = key)
@@ -72,7 +74,7 @@ public sealed class ShardedStore : IDisposable
         }
         finally
         {
-            shard.Return(session);
+            shard.Return(lease);
             _gate.Exit();
         }
     }
@@ -85,7 +87,8 @@ public sealed class ShardedStore : IDisposable
     {
         CheckKey(key);
         var shard = _shards[ShardOf(key)];
-        var session = shard.Rent();
+        var lease = shard.Rent();
+        var session = lease.Session!;
         try
         {
             ReadOutcome outcome = default;
@@ -113,7 +116,7 @@ public sealed class ShardedStore : IDisposable
         }
         finally
         {
-            shard.Return(session);
+            shard.Return(lease);
         }
     }
 
@@ -123,7 +126,8 @@ public sealed class ShardedStore : IDisposable
         CheckKey(key);
         var shard = _shards[ShardOf(key)];
         _gate.Enter();
-        var session = shard.Rent();
+        var lease = shard.Rent();
+        var session = lease.Session!;
         try
         {
             fixed (byte* k = key)
@@ -138,7 +142,7 @@ public sealed class ShardedStore : IDisposable
         }
         finally
         {
-            shard.Return(session);
+            shard.Return(lease);
             _gate.Exit();
         }
     }
@@ -153,7 +157,8 @@ public sealed class ShardedStore : IDisposable
         CheckKey(key);
         var shard = _shards[ShardOf(key)];
         _gate.Enter();
-        var session = shard.Rent();
+        var lease = shard.Rent();
+        var session = lease.Session!;
         try
         {
             fixed (byte* k = key)
@@ -171,7 +176,7 @@ public sealed class ShardedStore : IDisposable
         }
         finally
         {
-            shard.Return(session);
+            shard.Return(lease);
             _gate.Exit();
         }
     }

@@ -174,6 +174,37 @@ public sealed class ShardedStoreTests
     }
 
     [Fact]
+    public void Many_short_lived_threads_get_sessions_past_the_bound_session_cap()
+    {
+        // More threads than a shard binds sessions to (16 on this machine size): later threads reuse the
+        // sessions of exited ones or the pool, and every write stays visible.
+        using var dir = new TempDirectory();
+        using var store = new ShardedStore(dir.Sub("shards"), dir.Sub("ckpt"), TestData.SmallStore(shards: 2));
+        const int threads = 80;
+        var sawOwnWrite = new bool[threads];
+        for (var t = 0; t < threads; t++)
+        {
+            var id = t;
+            var worker = new Thread(() =>
+            {
+                store.Upsert(TestData.Key(id), TestData.Value(id, 24));
+                var buffer = new byte[64];
+                sawOwnWrite[id] = store.Read(TestData.Key(id), buffer, out _) == ReadResult.Found;
+            });
+            worker.Start();
+            worker.Join();
+        }
+
+        Assert.All(sawOwnWrite, Assert.True);
+        var check = new byte[64];
+        for (var i = 0; i < threads; i++)
+        {
+            Assert.Equal(ReadResult.Found, store.Read(TestData.Key(i), check, out var length));
+            Assert.True(TestData.Value(i, 24).AsSpan().SequenceEqual(check.AsSpan(0, length)));
+        }
+    }
+
+    [Fact]
     public void Behaves_like_a_dictionary_under_random_operations()
     {
         Gen.Select(Gen.Int[0, 2], Gen.Int[0, 15], Gen.Int[0, 40]).Array[1, 60].Sample(
