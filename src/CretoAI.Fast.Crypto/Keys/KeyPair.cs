@@ -12,8 +12,7 @@ namespace CretoAI.Fast.Crypto.Keys;
 public sealed class KeyPair : IMessageSigner, IDisposable
 {
     private readonly byte[] _seed;
-    private readonly byte[] _secretKey;
-    private readonly byte[] _publicKey;
+    private readonly MLDsa87Signer _signer;
     private bool _disposed;
 
     private KeyPair(ReadOnlySpan<byte> seed)
@@ -23,16 +22,14 @@ public sealed class KeyPair : IMessageSigner, IDisposable
             throw new ArgumentException($"An ML-DSA-87 seed is {MLDsa87.SeedSize} bytes, got {seed.Length}.", nameof(seed));
         }
 
+        // The seed is kept (unlike in a bare signer) because it is what a private key file stores.
         _seed = seed.ToArray();
-        _secretKey = new byte[MLDsa87.SecretKeySize];
-        _publicKey = new byte[MLDsa87.PublicKeySize];
-        MLDsa87.GenerateKeyPair(seed, _publicKey, _secretKey);
-        NodeId = Sha3.Hash256(_publicKey);
+        _signer = new MLDsa87Signer(seed);
     }
 
-    public ReadOnlyMemory<byte> PublicKey => _publicKey;
+    public ReadOnlyMemory<byte> PublicKey => _signer.PublicKey;
 
-    public Hash32 NodeId { get; }
+    public Hash32 NodeId => _signer.NodeId;
 
     /// <summary>The key pair FIPS 204 derives from <paramref name="seed"/> (ξ, 32 bytes).</summary>
     public static KeyPair FromSeed(ReadOnlySpan<byte> seed) => new(seed);
@@ -60,11 +57,8 @@ public sealed class KeyPair : IMessageSigner, IDisposable
         Sign(message, context, signature, deterministic: false);
 
     /// <summary>Signs; <paramref name="deterministic"/> gives the same signature for the same inputs (FIPS 204 deterministic variant).</summary>
-    public int Sign(ReadOnlySpan<byte> message, ReadOnlySpan<byte> context, Span<byte> signature, bool deterministic)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return MLDsa87.Sign(_secretKey, message, context, signature, deterministic);
-    }
+    public int Sign(ReadOnlySpan<byte> message, ReadOnlySpan<byte> context, Span<byte> signature, bool deterministic) =>
+        _signer.Sign(message, context, signature, deterministic);
 
     /// <summary>Writes this pair's private key file (mode 0600, atomic); see <see cref="PrivateKeyFile"/>.</summary>
     public void WritePrivateKeyFile(string path, bool overwrite)
@@ -74,12 +68,12 @@ public sealed class KeyPair : IMessageSigner, IDisposable
     }
 
     /// <summary>Writes this pair's public key file (mode 0644, atomic); see <see cref="PublicKeyFile"/>.</summary>
-    public void WritePublicKeyFile(string path, bool overwrite) => PublicKeyFile.Write(path, _publicKey, overwrite);
+    public void WritePublicKeyFile(string path, bool overwrite) => PublicKeyFile.Write(path, _signer.PublicKey.Span, overwrite);
 
     public void Dispose()
     {
         _disposed = true;
         CryptographicOperations.ZeroMemory(_seed);
-        CryptographicOperations.ZeroMemory(_secretKey);
+        _signer.Dispose();
     }
 }
