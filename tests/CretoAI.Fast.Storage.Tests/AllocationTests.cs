@@ -1,5 +1,11 @@
 namespace CretoAI.Fast.Storage.Tests;
 
+/// <summary>
+/// Runs alone (no other test class in parallel): FASTER threads drain deferred epoch actions of whatever
+/// stores are active, so another test's checkpoint or page flush could be charged to this thread's
+/// allocation count. The assertion stays exact: 0 bytes.
+/// </summary>
+[Collection(nameof(AllocationTests))]
 public sealed class AllocationTests
 {
     [Fact]
@@ -39,4 +45,9 @@ public sealed class AllocationTests
         Assert.Equal(0, afterReads - before);
         Assert.Equal(0, afterUpserts - afterReads);
     }
+}
+
+[CollectionDefinition(nameof(AllocationTests), DisableParallelization = true)]
+public sealed class AllocationTestsCollection
+{
 }
