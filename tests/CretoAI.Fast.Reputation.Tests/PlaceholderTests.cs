@@ -1,0 +1,5 @@
+namespace CretoAI.Fast.Reputation.Tests;
+
+internal static class TestAssembly
+{
+}
