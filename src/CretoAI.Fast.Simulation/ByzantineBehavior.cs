@@ -81,7 +81,7 @@ internal static class ByzantineBehavior
 
     private static (Block Block, byte[] Signature) Reproposal(SimulatedNode node, Hash32 chainId, Block original, QuorumCertificate qc, byte[][] transactions)
     {
-        var block = new Block(chainId, original.Epoch, original.Round, qc.Height + 1, qc, original.ProposerIndex, transactions, [.. original.Evidence]);
+        var block = new Block(chainId, original.Epoch, original.Round, qc.Height + 1, qc, original.ProposerIndex, transactions, [.. original.Evidence], original.TimestampMs);
         var signature = SigningDomain.SignBlockStatement(node.Signer, SignedKind.Proposal, chainId, block.Epoch, block.Round, block.Height, block.Id);
         return (block, signature);
     }

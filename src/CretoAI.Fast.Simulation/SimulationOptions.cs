@@ -52,6 +52,19 @@ public sealed class SimulationOptions
 
     public long MaxEvents { get; init; } = 3_000_000;
 
+    /// <summary>
+    /// Called for every block an honest instance commits, in its commit order, with the instance
+    /// number: lets a test drive replicated state machines from the simulated chain. Not part of the
+    /// scenario (a run without it is the same run).
+    /// </summary>
+    public Action<int, BlockCommitted>? OnHonestCommit { get; init; }
+
+    /// <summary>
+    /// When set, supplies the bytes of each offered transaction (argument: its sequence number);
+    /// null from it offers the default counter transaction. Must be deterministic for replay.
+    /// </summary>
+    public Func<long, byte[]?>? TransactionSource { get; init; }
+
     /// <summary>Command-line arguments of <c>cretoai-fast simulate</c> that rebuild exactly this scenario.</summary>
     public string ReplayArguments { get; init; } = "";
 

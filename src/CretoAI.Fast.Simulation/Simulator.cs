@@ -254,9 +254,15 @@ public sealed class Simulator
                     var node = _nodes[_random.Next(_nodes.Count)];
                     if (node.Engine is not null)
                     {
-                        var tx = new byte[16];
-                        BinaryPrimitives.WriteInt64LittleEndian(tx, _txCounter++);
-                        BinaryPrimitives.WriteInt64LittleEndian(tx.AsSpan(8), node.Instance);
+                        var tx = _options.TransactionSource?.Invoke(_txCounter);
+                        if (tx is null)
+                        {
+                            tx = new byte[16];
+                            BinaryPrimitives.WriteInt64LittleEndian(tx, _txCounter);
+                            BinaryPrimitives.WriteInt64LittleEndian(tx.AsSpan(8), node.Instance);
+                        }
+
+                        _txCounter++;
                         Step(node, ConsensusInput.Offered([tx], _now));
                     }
 
@@ -316,6 +322,7 @@ public sealed class Simulator
                     {
                         _latencySum += node.Engine!.Round - committed.Block.Round;
                         _latencyCount++;
+                        _options.OnHonestCommit?.Invoke(node.Instance, committed);
                     }
 
                     break;

@@ -29,4 +29,7 @@ public enum StorageError
 
     /// <summary>No complete checkpoint could be recovered although checkpoint files exist.</summary>
     CheckpointUnusable = 9,
+
+    /// <summary>A record of replicated state is damaged (wrong size or layout).</summary>
+    StateCorrupt = 10,
 }

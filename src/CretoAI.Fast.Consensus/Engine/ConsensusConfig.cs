@@ -27,6 +27,15 @@ public sealed class ConsensusConfig
     /// <summary>Proposals waiting for a missing parent; beyond this the oldest are dropped.</summary>
     public int MaxBufferedProposals { get; init; } = 64;
 
+    /// <summary>Timestamp of the genesis block (Unix milliseconds in the node); block timestamps never go below it.</summary>
+    public ulong GenesisTimeMs { get; init; }
+
+    /// <summary>
+    /// How far ahead of this node's clock a proposal's timestamp may be before this node refuses to
+    /// vote for it, in the driver's clock units (milliseconds in the node).
+    /// </summary>
+    public long MaxClockDriftMs { get; init; } = 10_000;
+
     /// <summary>TEST ONLY; see <see cref="SafetyRuleBreak"/>.</summary>
     public SafetyRuleBreak TestOnlyRuleBreak { get; init; }
 
@@ -45,6 +54,11 @@ public sealed class ConsensusConfig
         if (MaxBackoffExponent is < 0 or > 20)
         {
             throw new InvalidSettingException("consensus.max-backoff-exponent", "must be between 0 and 20.");
+        }
+
+        if (MaxClockDriftMs < 0)
+        {
+            throw new InvalidSettingException("consensus.max-clock-drift", "must not be negative.");
         }
 
         if (MaxTransactionsPerBlock <= 0 || MaxEvidencePerBlock < 0 || MaxPendingTransactions <= 0 || MaxBufferedProposals <= 0)

@@ -73,7 +73,7 @@ public sealed class ConsensusEngine
             throw new ArgumentException("The signer is not a validator of this epoch.", nameof(signer));
         }
 
-        Genesis = Block.Genesis(config.ChainId, _validators.Epoch);
+        Genesis = Block.Genesis(config.ChainId, _validators.Epoch, config.GenesisTimeMs);
         _certificates = new CertificateVerifier(config.ChainId, _validators, config.ThreatLevels, verifier ?? throw new ArgumentNullException(nameof(verifier)), Genesis.Id);
         _blocks[Genesis.Id] = Genesis;
         _committedTip = committedTip ?? Genesis;
@@ -284,6 +284,20 @@ public sealed class ConsensusEngine
         var block = p.Block;
         if (block.Round != _round || block.Round <= _safety.LastVotedRound || _myTimeout is not null)
         {
+            return;
+        }
+
+        // The chain's clock: never below the parent's, never further ahead of ours than the allowed
+        // drift (a proposer cannot push lock-up and decay periods forward). Checked here, where the
+        // parent is known to be present.
+        if (!_blocks.TryGetValue(block.ParentId, out var parent))
+        {
+            return;
+        }
+
+        if (block.TimestampMs < parent.TimestampMs || (_now >= 0 && block.TimestampMs > (ulong)_now + (ulong)_config.MaxClockDriftMs))
+        {
+            Rejected++;
             return;
         }
 
@@ -540,7 +554,9 @@ public sealed class ConsensusEngine
         }
 
         var evidence = _pendingEvidence.Values.Take(_config.MaxEvidencePerBlock).ToArray();
-        var block = new Block(_config.ChainId, _validators.Epoch, _round, highQc.Height + 1, highQc, _me, transactions, evidence);
+        var parentTime = _blocks.TryGetValue(highQc.BlockId, out var parent) ? parent.TimestampMs : 0;
+        var timestamp = Math.Max(_now < 0 ? 0UL : (ulong)_now, parentTime);
+        var block = new Block(_config.ChainId, _validators.Epoch, _round, highQc.Height + 1, highQc, _me, transactions, evidence, timestamp);
         var signature = SigningDomain.SignBlockStatement(_signer, SignedKind.Proposal, _config.ChainId, block.Epoch, block.Round, block.Height, block.Id);
         var tc = highQc.Round + 1 == _round ? null : _enteredBy;
         Broadcast(new Proposal(block, signature, tc), toSelf: true);

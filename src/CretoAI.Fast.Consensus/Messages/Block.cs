@@ -12,8 +12,9 @@ namespace CretoAI.Fast.Consensus.Messages;
 /// </summary>
 public sealed class Block
 {
-    public Block(Hash32 chainId, ulong epoch, ulong round, ulong height, QuorumCertificate qc, int proposerIndex, byte[][] transactions, EquivocationEvidence[] evidence)
+    public Block(Hash32 chainId, ulong epoch, ulong round, ulong height, QuorumCertificate qc, int proposerIndex, byte[][] transactions, EquivocationEvidence[] evidence, ulong timestampMs = 0)
     {
+        TimestampMs = timestampMs;
         ChainId = chainId;
         Epoch = epoch;
         Round = round;
@@ -40,6 +41,13 @@ public sealed class Block
 
     public Hash32 ParentId => Qc.BlockId;
 
+    /// <summary>
+    /// The proposer's clock when it proposed (Unix milliseconds in the node; virtual time in the
+    /// simulator). Never below the parent's (voters check it), so the committed chain carries a
+    /// non-decreasing clock that replicated state machines use instead of any local clock.
+    /// </summary>
+    public ulong TimestampMs { get; }
+
     /// <summary>Index of the proposer in the epoch's validator set; -1 for genesis.</summary>
     public int ProposerIndex { get; }
 
@@ -48,8 +56,8 @@ public sealed class Block
     public IReadOnlyList<EquivocationEvidence> Evidence { get; }
 
     /// <summary>The root of the chain for an epoch: round 0, height 0, no proposer.</summary>
-    public static Block Genesis(Hash32 chainId, ulong epoch) =>
-        new(chainId, epoch, 0, 0, new QuorumCertificate(epoch, 0, 0, Hash32.Zero, [], []), -1, [], []);
+    public static Block Genesis(Hash32 chainId, ulong epoch, ulong timestampMs = 0) =>
+        new(chainId, epoch, 0, 0, new QuorumCertificate(epoch, 0, 0, Hash32.Zero, [], []), -1, [], [], timestampMs);
 
     /// <summary>The certificate of the genesis block (no signatures; accepted only when it names this genesis).</summary>
     public static QuorumCertificate GenesisQc(Block genesis)
@@ -76,7 +84,8 @@ public sealed class Block
         BinaryPrimitives.WriteInt32LittleEndian(header[104..], ProposerIndex);
         BinaryPrimitives.WriteInt32LittleEndian(header[108..], Transactions.Count);
         BinaryPrimitives.WriteInt32LittleEndian(header[112..], Evidence.Count);
-        hash.AppendData(header[..116]);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[116..], TimestampMs);
+        hash.AppendData(header[..124]);
         Span<byte> length = stackalloc byte[4];
         foreach (var tx in Transactions)
         {
