@@ -1,5 +1,0 @@
-namespace CretoAI.Fast.Reputation.Tests;
-
-internal static class TestAssembly
-{
-}
