@@ -1,0 +1,691 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using CretoAI.Fast.Consensus.Evidence;
+using CretoAI.Fast.Consensus.Messages;
+using CretoAI.Fast.Consensus.Validators;
+using CretoAI.Fast.Consensus.Weights;
+using CretoAI.Fast.Core;
+using CretoAI.Fast.Crypto;
+using CretoAI.Fast.Reputation.Scores;
+using CretoAI.Fast.Reputation.Stake;
+using CretoAI.Fast.Storage;
+using CretoAI.Fast.Storage.State;
+using CretoAI.Fast.Wire.Transactions;
+
+namespace CretoAI.Fast.Reputation.Ledger;
+
+/// <summary>
+/// Applies committed blocks, in height order, to the validators' replicated state: the
+/// <see cref="StakeManager"/>, the <see cref="ReputationTracker"/> and the <see cref="AdaptiveQuorum"/>.
+/// From each block it derives who proposed, who signed the certificate it carries, which leaders
+/// missed their rounds, which evidence is new (slash, penalty, reporter credit, threat level) and
+/// which stake transactions to apply; every participation window it pays heartbeats and charges
+/// missed votes; every epoch it computes the next epoch's voting weights from stake, reputation and
+/// uptime. Everything lives in the <see cref="IReplicatedState"/>, so a replica restarted from a
+/// checkpoint that re-applies the blocks after it ends with byte-identical state. Single-threaded.
+/// </summary>
+public sealed class ValidatorLedger
+{
+    private const byte Version = 1;
+    private const ulong EpochWeightsBase = 1UL << 32;
+
+    private static readonly byte[] TransactionContext = SignedTransaction.SignatureContext.ToArray();
+    private static readonly StateKey ProgressKey = StateKey.For(StateNamespace.ValidatorLedger, 0);
+    private static readonly StateKey QuorumKey = StateKey.For(StateNamespace.ValidatorLedger, 1);
+    private static readonly StateKey ParticipationKey = StateKey.For(StateNamespace.Participation, 0);
+
+    private readonly IReplicatedState _state;
+    private readonly Hash32 _chainId;
+    private readonly ValidatorSet _genesisSet;
+    private readonly LedgerValidator[] _genesis;
+    private readonly Hash32[] _candidates;
+    private readonly Dictionary<Hash32, int> _candidateIndex = [];
+    private readonly Dictionary<ulong, ValidatorSet?> _sets = [];
+    private readonly MLDsa87BatchVerifier _verifier;
+
+    // Participation of each genesis candidate, by candidate index.
+    private readonly bool[] _seenInWindow;
+    private readonly uint[] _windowsThisEpoch;
+    private readonly uint[] _missedInARow;
+
+    private AdaptiveQuorum _quorum;
+    private ulong _height;
+    private ulong _timestampMs;
+    private ulong _epoch;
+
+    /// <param name="state">Where everything is kept; an initialised ledger resumes from it.</param>
+    /// <param name="rules">Chain constants (genesis).</param>
+    /// <param name="chainId">Transactions signed for another chain are refused.</param>
+    /// <param name="genesisSet">The consensus engine's epoch-0 validator set: its order maps bitmap bits and proposer indices to validators.</param>
+    /// <param name="genesis">Opening balances and reputation, one per validator of <paramref name="genesisSet"/>, same order.</param>
+    /// <param name="verifier">Transaction signature verifier; a shared all-cores one when null.</param>
+    public ValidatorLedger(IReplicatedState state, LedgerRules rules, Hash32 chainId, ValidatorSet genesisSet, IReadOnlyList<LedgerValidator> genesis, MLDsa87BatchVerifier? verifier = null)
+    {
+        _state = state ?? throw new ArgumentNullException(nameof(state));
+        Rules = (rules ?? throw new ArgumentNullException(nameof(rules))).Validate();
+        _genesisSet = genesisSet ?? throw new ArgumentNullException(nameof(genesisSet));
+        ArgumentNullException.ThrowIfNull(genesis);
+        if (genesis.Count != genesisSet.Count)
+        {
+            throw new ArgumentException($"The genesis set has {genesisSet.Count} validators but {genesis.Count} opening accounts were given.", nameof(genesis));
+        }
+
+        _chainId = chainId;
+        _genesis = [.. genesis];
+        _candidates = new Hash32[genesis.Count];
+        for (var i = 0; i < genesis.Count; i++)
+        {
+            var id = Sha3.Hash256(genesis[i].PublicKey.Span);
+            if (id != genesisSet[i].NodeId)
+            {
+                throw new ArgumentException($"Opening account {i} has a different key than validator {i} of the genesis set.", nameof(genesis));
+            }
+
+            _candidates[i] = id;
+            _candidateIndex[id] = i;
+        }
+
+        _sets[genesisSet.Epoch] = genesisSet;
+        _verifier = verifier ?? new MLDsa87BatchVerifier();
+        _seenInWindow = new bool[genesis.Count];
+        _windowsThisEpoch = new uint[genesis.Count];
+        _missedInARow = new uint[genesis.Count];
+        Stake = new StakeManager(state, Rules.Stake);
+        Reputation = new ReputationTracker(state, Rules.Reputation);
+        _quorum = new AdaptiveQuorum(Rules.Quorum);
+        IsInitialized = LoadProgress();
+    }
+
+    public LedgerRules Rules { get; }
+
+    public StakeManager Stake { get; }
+
+    public ReputationTracker Reputation { get; }
+
+    /// <summary>The threat level machine, fed from committed blocks; the engine's <see cref="IThreatLevelProvider"/>.</summary>
+    public AdaptiveQuorum Quorum => _quorum;
+
+    public bool IsInitialized { get; private set; }
+
+    /// <summary>Height of the last applied block (0 after genesis).</summary>
+    public ulong Height => _height;
+
+    /// <summary>Timestamp of the last applied block.</summary>
+    public ulong TimestampMs => _timestampMs;
+
+    /// <summary>The weights epoch in force: the number of epoch boundaries passed.</summary>
+    public ulong Epoch => _epoch;
+
+    /// <summary>The genesis validators' ids, in genesis order.</summary>
+    public IReadOnlyList<Hash32> Candidates => _candidates;
+
+    /// <summary>Commitment to the whole replicated state (stake, reputation, ledger progress).</summary>
+    public StateDigest StateDigest => _state.Digest;
+
+    /// <summary>
+    /// The epoch-0 weights the formula gives for opening accounts (uptime taken as 1.0): what a node
+    /// builds its genesis <see cref="ValidatorSet"/> from.
+    /// </summary>
+    public static ulong[] GenesisWeights(IReadOnlyList<LedgerValidator> genesis, VotingWeightRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(genesis);
+        var stake = new ulong[genesis.Count];
+        var reputation = new uint[genesis.Count];
+        var uptime = new uint[genesis.Count];
+        var weights = new ulong[genesis.Count];
+        for (var i = 0; i < genesis.Count; i++)
+        {
+            stake[i] = genesis[i].Bonded;
+            reputation[i] = genesis[i].ReputationPpm;
+            uptime[i] = VotingWeights.PpmScale;
+        }
+
+        VotingWeights.Compute(stake, reputation, uptime, weights, rules);
+        return weights;
+    }
+
+    /// <summary>Writes the opening state: stake accounts, reputation, ledger progress at height 0.</summary>
+    /// <exception cref="InvalidOperationException">The state is already initialised.</exception>
+    public void InitializeGenesis(ulong genesisTimeMs)
+    {
+        if (IsInitialized)
+        {
+            throw new InvalidOperationException($"The validator ledger is already initialised (height {_height}).");
+        }
+
+        var at = new BlockContext(0, genesisTimeMs);
+        var accounts = new GenesisStake[_genesis.Length];
+        for (var i = 0; i < _genesis.Length; i++)
+        {
+            accounts[i] = new GenesisStake(_candidates[i], _genesis[i].Liquid, _genesis[i].Bonded);
+        }
+
+        Stake.InitializeGenesis(accounts, at);
+        for (var i = 0; i < _genesis.Length; i++)
+        {
+            Reputation.SetInitial(_candidates[i], _genesis[i].ReputationPpm, at);
+        }
+
+        _height = 0;
+        _timestampMs = genesisTimeMs;
+        _epoch = 0;
+        var weights = new ulong[_genesis.Length];
+        for (var i = 0; i < weights.Length; i++)
+        {
+            weights[i] = _genesisSet.WeightOf(i);
+        }
+
+        var uptime = new uint[_genesis.Length];
+        Array.Fill(uptime, VotingWeights.PpmScale);
+        var reputation = new uint[_genesis.Length];
+        Reputation.ScoresAt(_candidates, genesisTimeMs, reputation);
+        var stake = new ulong[_genesis.Length];
+        for (var i = 0; i < stake.Length; i++)
+        {
+            stake[i] = Stake.BondedStake(_candidates[i]);
+        }
+
+        var summary = new WeightSummary(_genesis.Length, _genesisSet.TotalWeight, _genesisSet.TotalWeight, 0, _genesisSet.TotalWeight);
+        SaveEpochWeights(new EpochWeights { Epoch = 0, ComputedAtHeight = 0, Candidates = _candidates, Stake = stake, ReputationPpm = reputation, UptimePpm = uptime, Weights = weights, Summary = summary });
+        SaveProgress();
+        SaveParticipation();
+        _state.Write(QuorumKey, _quorum.Snapshot());
+        _state.Seal();
+        IsInitialized = true;
+    }
+
+    /// <summary>
+    /// Applies the next committed block. Blocks must come in height order with non-decreasing
+    /// timestamps; a block that does not fit is refused before anything changes.
+    /// </summary>
+    /// <exception cref="ArgumentException">Not the next height, time going back, or an epoch with no known validator set.</exception>
+    public BlockOutcome Apply(Block block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        if (!IsInitialized)
+        {
+            throw new InvalidOperationException("The validator ledger has no genesis yet: call InitializeGenesis first.");
+        }
+
+        if (block.Height != _height + 1)
+        {
+            throw new ArgumentException($"Expected the block at height {_height + 1}, got {block.Height}.", nameof(block));
+        }
+
+        if (block.TimestampMs < _timestampMs)
+        {
+            throw new ArgumentException($"Block {block.Height} has timestamp {block.TimestampMs}, before the previous block's {_timestampMs}.", nameof(block));
+        }
+
+        var set = SetForEpoch(block.Epoch)
+            ?? throw new ArgumentException($"Block {block.Height} is in epoch {block.Epoch}, which has no validator set in this ledger.", nameof(block));
+        if (block.ProposerIndex < 0 || block.ProposerIndex >= set.Count)
+        {
+            throw new ArgumentException($"Block {block.Height} names proposer {block.ProposerIndex}; epoch {block.Epoch} has {set.Count} validators.", nameof(block));
+        }
+
+        var at = new BlockContext(block.Height, block.TimestampMs);
+
+        // 1. Who took part: the proposer and the signers of the certificate the block carries.
+        var proposer = set[block.ProposerIndex].NodeId;
+        MarkSeen(proposer);
+        Reputation.Apply(proposer, ReputationCause.BlockProposed, 0, at);
+        var bitmap = block.Qc.SignerBitmap;
+        for (var i = 0; i < set.Count; i++)
+        {
+            if (i / 64 < bitmap.Count && ((bitmap[i / 64] >> (i % 64)) & 1) != 0)
+            {
+                var voter = set[i].NodeId;
+                MarkSeen(voter);
+                Reputation.Apply(voter, ReputationCause.VoteCast, 0, at);
+            }
+        }
+
+        // 2. Leaders of the rounds between the parent's and this block's proposed nothing that got
+        // certified. Each is charged once per block, however long the gap.
+        ChargeMissedProposals(set, block, at);
+
+        // 3. Evidence: new evidence slashes, penalises and credits the proposer who included it.
+        var slashes = new List<SlashRecord>();
+        var evidence = new List<ByzantineEvidence>();
+        var replays = 0;
+        foreach (var e in block.Evidence)
+        {
+            var offenderSet = SetForEpoch(e.Epoch);
+            if (offenderSet is null || e.ValidatorIndex < 0 || e.ValidatorIndex >= offenderSet.Count)
+            {
+                replays++;
+                continue;
+            }
+
+            var offender = offenderSet[e.ValidatorIndex].NodeId;
+            var evidenceId = EvidenceId(e.Key);
+            var slash = Stake.Slash(offender, Offence.Equivocation, evidenceId, at);
+            if (slash.Rejection == SlashRejection.AlreadySlashed)
+            {
+                replays++;
+                continue;
+            }
+
+            slashes.Add(new SlashRecord(offender, Offence.Equivocation, slash.Amount, evidenceId));
+            Reputation.Apply(offender, ReputationCause.Offence, Offence.Equivocation, at);
+            if (proposer != offender)
+            {
+                Reputation.Apply(proposer, ReputationCause.ReportConfirmed, 0, at);
+            }
+
+            var index = set.IndexOf(offender);
+            if (index >= 0)
+            {
+                evidence.Add(new ByzantineEvidence(index, ByzantineBehaviour.Equivocation, e.Round));
+            }
+        }
+
+        // 4. Stake transactions.
+        var outcomes = ApplyTransactions(block, at);
+
+        // 5. The threat level follows the committed chain.
+        var threat = _quorum.OnBlockCommitted(new CommittedBlockFacts(block.Height, block.Round, block.TimestampMs, set.Count), evidence.ToArray());
+
+        // 6. Window and epoch boundaries.
+        _height = block.Height;
+        _timestampMs = block.TimestampMs;
+        if (block.Height % Rules.ParticipationWindowBlocks == 0)
+        {
+            CloseWindow(at, slashes);
+        }
+
+        EpochWeights? next = null;
+        if (block.Height % Rules.EpochLengthBlocks == 0)
+        {
+            next = CloseEpoch(block.Height);
+        }
+
+        SaveProgress();
+        SaveParticipation();
+        _state.Write(QuorumKey, _quorum.Snapshot());
+        _state.Seal();
+        return new BlockOutcome
+        {
+            Height = block.Height,
+            Transactions = outcomes,
+            Slashes = slashes,
+            EvidenceReplays = replays,
+            Threat = threat,
+            NextEpoch = next,
+            StateHash = _state.Digest.Hash,
+        };
+    }
+
+    /// <summary>The weights of <paramref name="epoch"/>, or null when they have not been computed (yet).</summary>
+    public EpochWeights? WeightsOf(ulong epoch) => LoadEpochWeights(epoch);
+
+    /// <summary>
+    /// The validator set of <paramref name="epoch"/>: the genesis set for its epoch, otherwise the eligible
+    /// candidates (weight above 0) in genesis order with their computed weights; null when not computed.
+    /// </summary>
+    public ValidatorSet? SetForEpoch(ulong epoch)
+    {
+        if (_sets.TryGetValue(epoch, out var cached))
+        {
+            return cached;
+        }
+
+        var weights = LoadEpochWeights(epoch);
+        ValidatorSet? set = null;
+        if (weights is not null)
+        {
+            var members = new List<Validator>();
+            for (var i = 0; i < _candidates.Length; i++)
+            {
+                if (weights.Weights[i] > 0)
+                {
+                    members.Add(new Validator(_candidates[i], _genesis[i].PublicKey, weights.Weights[i]));
+                }
+            }
+
+            set = members.Count > 0 ? new ValidatorSet(epoch, members) : null;
+        }
+
+        if (set is not null)
+        {
+            _sets[epoch] = set;
+        }
+
+        return set;
+    }
+
+    private void MarkSeen(Hash32 validator)
+    {
+        if (_candidateIndex.TryGetValue(validator, out var i))
+        {
+            _seenInWindow[i] = true;
+        }
+    }
+
+    private void ChargeMissedProposals(ValidatorSet set, Block block, BlockContext at)
+    {
+        var gap = block.Round - block.Qc.Round - 1;
+        if (block.Qc.Round >= block.Round || gap == 0)
+        {
+            return;
+        }
+
+        var charged = new bool[set.Count];
+        var rounds = Math.Min(gap, (ulong)set.LeaderCycleLength);
+        for (ulong k = 0; k < rounds; k++)
+        {
+            var leader = set.LeaderOf(block.Qc.Round + 1 + k);
+            if (!charged[leader] && leader != block.ProposerIndex)
+            {
+                charged[leader] = true;
+            }
+        }
+
+        for (var i = 0; i < charged.Length; i++)
+        {
+            if (charged[i])
+            {
+                Reputation.Apply(set[i].NodeId, ReputationCause.Offence, Offence.MissedProposal, at);
+            }
+        }
+    }
+
+    private List<TransactionOutcome> ApplyTransactions(Block block, BlockContext at)
+    {
+        var outcomes = new List<TransactionOutcome>(block.Transactions.Count);
+        var pending = new List<(int Index, MLDsa87BatchItem Item)>();
+        for (var i = 0; i < block.Transactions.Count; i++)
+        {
+            var bytes = block.Transactions[i];
+            var error = SignedTransaction.TryParse(bytes, out var tx);
+            if (error != TransactionParseError.None)
+            {
+                outcomes.Add(new TransactionOutcome(i, 0, Hash32.Zero, TransactionVerdict.Malformed, $"not a signed transaction: {error}"));
+                continue;
+            }
+
+            var sender = Sha3.Hash256(tx.PublicKey);
+            if (tx.Kind == TransactionKind.Payload)
+            {
+                outcomes.Add(new TransactionOutcome(i, tx.Kind, sender, TransactionVerdict.NotInterpreted, null));
+                continue;
+            }
+
+            if (tx.ChainId != _chainId)
+            {
+                outcomes.Add(new TransactionOutcome(i, tx.Kind, sender, TransactionVerdict.WrongChain, $"signed for chain {tx.ChainId.ToShortString()}, this is {_chainId.ToShortString()}"));
+                continue;
+            }
+
+            var memory = bytes.AsMemory();
+            var signedLength = SignedTransaction.HeaderSize + tx.BodyLength;
+            pending.Add((i, new MLDsa87BatchItem(memory.Slice(48, SignedTransaction.PublicKeySize), memory[..signedLength], TransactionContext, memory.Slice(signedLength, SignedTransaction.SignatureSize))));
+            outcomes.Add(new TransactionOutcome(i, tx.Kind, sender, TransactionVerdict.Applied, null));
+        }
+
+        if (pending.Count == 0)
+        {
+            return outcomes;
+        }
+
+        var items = new MLDsa87BatchItem[pending.Count];
+        for (var k = 0; k < pending.Count; k++)
+        {
+            items[k] = pending[k].Item;
+        }
+
+        var verdicts = _verifier.VerifyAll(items);
+        for (var k = 0; k < pending.Count; k++)
+        {
+            var index = pending[k].Index;
+            var outcome = outcomes[index];
+            if (!verdicts[k])
+            {
+                outcomes[index] = outcome with { Verdict = TransactionVerdict.BadSignature, Reason = "the signature does not verify under the sender's key" };
+                continue;
+            }
+
+            _ = SignedTransaction.TryParse(block.Transactions[index], out var tx);
+            var result = tx.Kind switch
+            {
+                TransactionKind.Bond or TransactionKind.Unbond when tx.BodyLength != 8 =>
+                    new StakeOutcome(StakeRejection.MalformedBody, 0, $"a {tx.Kind} body is an 8-byte amount, got {tx.BodyLength} bytes"),
+                TransactionKind.Withdraw when tx.BodyLength != 0 =>
+                    new StakeOutcome(StakeRejection.MalformedBody, 0, $"a Withdraw body is empty, got {tx.BodyLength} bytes"),
+                TransactionKind.Bond => Stake.Bond(outcome.Sender, BinaryPrimitives.ReadUInt64LittleEndian(tx.Body), tx.Nonce, at),
+                TransactionKind.Unbond => Stake.Unbond(outcome.Sender, BinaryPrimitives.ReadUInt64LittleEndian(tx.Body), tx.Nonce, at),
+                _ => Stake.Withdraw(outcome.Sender, tx.Nonce, at),
+            };
+            if (result.Rejection != StakeRejection.None)
+            {
+                outcomes[index] = outcome with { Verdict = TransactionVerdict.Rejected, Reason = result.Reason };
+            }
+        }
+
+        return outcomes;
+    }
+
+    private void CloseWindow(BlockContext at, List<SlashRecord> slashes)
+    {
+        for (var i = 0; i < _candidates.Length; i++)
+        {
+            if (_seenInWindow[i])
+            {
+                _windowsThisEpoch[i]++;
+                _missedInARow[i] = 0;
+                Reputation.Apply(_candidates[i], ReputationCause.UptimeHeartbeat, 0, at);
+                continue;
+            }
+
+            Reputation.Apply(_candidates[i], ReputationCause.Offence, Offence.MissedVote, at);
+            if (++_missedInARow[i] >= Rules.DowntimeWindows)
+            {
+                _missedInARow[i] = 0;
+                var id = DowntimeId(_candidates[i], at.Height);
+                var slash = Stake.Slash(_candidates[i], Offence.ProlongedDowntime, id, at);
+                if (slash.Rejection == SlashRejection.None)
+                {
+                    slashes.Add(new SlashRecord(_candidates[i], Offence.ProlongedDowntime, slash.Amount, id));
+                    Reputation.Apply(_candidates[i], ReputationCause.Offence, Offence.ProlongedDowntime, at);
+                }
+            }
+        }
+
+        Array.Clear(_seenInWindow);
+    }
+
+    private EpochWeights CloseEpoch(ulong height)
+    {
+        var count = _candidates.Length;
+        var stake = new ulong[count];
+        var reputation = new uint[count];
+        var uptime = new uint[count];
+        var weights = new ulong[count];
+        var windows = Rules.EpochLengthBlocks / Rules.ParticipationWindowBlocks;
+        for (var i = 0; i < count; i++)
+        {
+            stake[i] = Math.Min(Stake.BondedStake(_candidates[i]), VotingWeights.MaxStake);
+            uptime[i] = (uint)Math.Min(VotingWeights.PpmScale, _windowsThisEpoch[i] * (ulong)VotingWeights.PpmScale / windows);
+        }
+
+        // The bulk path: every candidate's reputation decayed to the boundary block's time at once.
+        Reputation.ScoresAt(_candidates, _timestampMs, reputation);
+        var summary = VotingWeights.Compute(stake, reputation, uptime, weights, Rules.Weights);
+        _epoch++;
+        var result = new EpochWeights { Epoch = _epoch, ComputedAtHeight = height, Candidates = _candidates, Stake = stake, ReputationPpm = reputation, UptimePpm = uptime, Weights = weights, Summary = summary };
+        SaveEpochWeights(result);
+        Array.Clear(_windowsThisEpoch);
+        return result;
+    }
+
+    private static Hash32 EvidenceId(EvidenceKey key)
+    {
+        Span<byte> bytes = stackalloc byte[24 + 1 + 8 + 8 + 4];
+        "cretoai-fast/evidence/v1"u8.CopyTo(bytes);
+        bytes[24] = (byte)key.Kind;
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes[25..], key.Epoch);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes[33..], key.Round);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes[41..], key.ValidatorIndex);
+        return Sha3.Hash256(bytes);
+    }
+
+    private static Hash32 DowntimeId(Hash32 validator, ulong height)
+    {
+        Span<byte> bytes = stackalloc byte[24 + Hash32.Size + 8];
+        "cretoai-fast/downtime/v1"u8.CopyTo(bytes);
+        validator.CopyTo(bytes[24..]);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes[56..], height);
+        return Sha3.Hash256(bytes);
+    }
+
+    // ------------------------------------------------------------------ records
+
+    private bool LoadProgress()
+    {
+        Span<byte> bytes = stackalloc byte[25];
+        if (!_state.TryRead(ProgressKey, bytes, out var length))
+        {
+            return false;
+        }
+
+        Expect(length == 25 && bytes[0] == Version, "ledger progress record");
+        _height = BinaryPrimitives.ReadUInt64LittleEndian(bytes[1..]);
+        _timestampMs = BinaryPrimitives.ReadUInt64LittleEndian(bytes[9..]);
+        _epoch = BinaryPrimitives.ReadUInt64LittleEndian(bytes[17..]);
+
+        var participation = new byte[ParticipationSize];
+        Expect(_state.TryRead(ParticipationKey, participation, out length) && length == ParticipationSize && participation[0] == Version
+            && BinaryPrimitives.ReadInt32LittleEndian(participation.AsSpan(1)) == _candidates.Length, "participation record");
+        for (var i = 0; i < _candidates.Length; i++)
+        {
+            var slot = participation.AsSpan(5 + (i * 9));
+            _seenInWindow[i] = slot[0] != 0;
+            _windowsThisEpoch[i] = BinaryPrimitives.ReadUInt32LittleEndian(slot[1..]);
+            _missedInARow[i] = BinaryPrimitives.ReadUInt32LittleEndian(slot[5..]);
+        }
+
+        var snapshot = new byte[64 * 1024];
+        Expect(_state.TryRead(QuorumKey, snapshot, out length), "adaptive quorum snapshot");
+        try
+        {
+            _quorum = AdaptiveQuorum.Restore(Rules.Quorum, snapshot.AsSpan(0, length));
+        }
+        catch (FormatException e)
+        {
+            throw new StorageException(StorageError.StateCorrupt, $"The adaptive quorum snapshot is damaged: {e.Message}");
+        }
+
+        return true;
+    }
+
+    private void SaveProgress()
+    {
+        Span<byte> bytes = stackalloc byte[25];
+        bytes[0] = Version;
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes[1..], _height);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes[9..], _timestampMs);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes[17..], _epoch);
+        _state.Write(ProgressKey, bytes);
+    }
+
+    private int ParticipationSize => 5 + (_candidates.Length * 9);
+
+    private void SaveParticipation()
+    {
+        var bytes = new byte[ParticipationSize];
+        bytes[0] = Version;
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(1), _candidates.Length);
+        for (var i = 0; i < _candidates.Length; i++)
+        {
+            var slot = bytes.AsSpan(5 + (i * 9));
+            slot[0] = _seenInWindow[i] ? (byte)1 : (byte)0;
+            BinaryPrimitives.WriteUInt32LittleEndian(slot[1..], _windowsThisEpoch[i]);
+            BinaryPrimitives.WriteUInt32LittleEndian(slot[5..], _missedInARow[i]);
+        }
+
+        _state.Write(ParticipationKey, bytes);
+    }
+
+    // Epoch weights: version, epoch u64, height u64, count i32, summary (eligible i32, uncapped u64,
+    // cap u64, capped i32, total u64), then per candidate stake u64, reputation u32, uptime u32, weight u64.
+    private const int EpochHeaderSize = 1 + 8 + 8 + 4 + 4 + 8 + 8 + 4 + 8;
+    private const int EpochEntrySize = 24;
+
+    private void SaveEpochWeights(EpochWeights weights)
+    {
+        var bytes = new byte[EpochHeaderSize + (_candidates.Length * EpochEntrySize)];
+        var span = bytes.AsSpan();
+        span[0] = Version;
+        BinaryPrimitives.WriteUInt64LittleEndian(span[1..], weights.Epoch);
+        BinaryPrimitives.WriteUInt64LittleEndian(span[9..], weights.ComputedAtHeight);
+        BinaryPrimitives.WriteInt32LittleEndian(span[17..], _candidates.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(span[21..], weights.Summary.EligibleCount);
+        BinaryPrimitives.WriteUInt64LittleEndian(span[25..], weights.Summary.UncappedTotal);
+        BinaryPrimitives.WriteUInt64LittleEndian(span[33..], weights.Summary.Cap);
+        BinaryPrimitives.WriteInt32LittleEndian(span[41..], weights.Summary.CappedCount);
+        BinaryPrimitives.WriteUInt64LittleEndian(span[45..], weights.Summary.TotalWeight);
+        for (var i = 0; i < _candidates.Length; i++)
+        {
+            var slot = span[(EpochHeaderSize + (i * EpochEntrySize))..];
+            BinaryPrimitives.WriteUInt64LittleEndian(slot, weights.Stake[i]);
+            BinaryPrimitives.WriteUInt32LittleEndian(slot[8..], weights.ReputationPpm[i]);
+            BinaryPrimitives.WriteUInt32LittleEndian(slot[12..], weights.UptimePpm[i]);
+            BinaryPrimitives.WriteUInt64LittleEndian(slot[16..], weights.Weights[i]);
+        }
+
+        _state.Write(StateKey.For(StateNamespace.ValidatorLedger, EpochWeightsBase + weights.Epoch), bytes);
+    }
+
+    private EpochWeights? LoadEpochWeights(ulong epoch)
+    {
+        var bytes = new byte[EpochHeaderSize + (_candidates.Length * EpochEntrySize)];
+        if (!_state.TryRead(StateKey.For(StateNamespace.ValidatorLedger, EpochWeightsBase + epoch), bytes, out var length))
+        {
+            return null;
+        }
+
+        var span = bytes.AsSpan();
+        Expect(length == bytes.Length && span[0] == Version && BinaryPrimitives.ReadUInt64LittleEndian(span[1..]) == epoch
+            && BinaryPrimitives.ReadInt32LittleEndian(span[17..]) == _candidates.Length, $"weights record of epoch {epoch}");
+        var count = _candidates.Length;
+        var stake = new ulong[count];
+        var reputation = new uint[count];
+        var uptime = new uint[count];
+        var weights = new ulong[count];
+        for (var i = 0; i < count; i++)
+        {
+            var slot = span[(EpochHeaderSize + (i * EpochEntrySize))..];
+            stake[i] = BinaryPrimitives.ReadUInt64LittleEndian(slot);
+            reputation[i] = BinaryPrimitives.ReadUInt32LittleEndian(slot[8..]);
+            uptime[i] = BinaryPrimitives.ReadUInt32LittleEndian(slot[12..]);
+            weights[i] = BinaryPrimitives.ReadUInt64LittleEndian(slot[16..]);
+        }
+
+        var summary = new WeightSummary(
+            BinaryPrimitives.ReadInt32LittleEndian(span[21..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(span[25..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(span[33..]),
+            BinaryPrimitives.ReadInt32LittleEndian(span[41..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(span[45..]));
+        return new EpochWeights
+        {
+            Epoch = epoch,
+            ComputedAtHeight = BinaryPrimitives.ReadUInt64LittleEndian(span[9..]),
+            Candidates = _candidates,
+            Stake = stake,
+            ReputationPpm = reputation,
+            UptimePpm = uptime,
+            Weights = weights,
+            Summary = summary,
+        };
+    }
+
+    private static void Expect(bool condition, string what)
+    {
+        if (!condition)
+        {
+            throw new StorageException(StorageError.StateCorrupt, $"The validator ledger's {what} is missing or damaged.");
+        }
+    }
+}
