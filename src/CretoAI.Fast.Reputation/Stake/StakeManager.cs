@@ -263,7 +263,12 @@ public sealed class StakeManager
             return SlashOutcome.Refused(StakeRejection.UnknownAccount, UnknownReason(validator));
         }
 
-        var ledger = LoadLedger();
+        // An account without a ledger means the state lost a record: slashing now would reset the supply.
+        if (!StakeLedgerRecord.TryLoad(_state, out var ledger))
+        {
+            throw StakeStateIo.Corrupt("stake ledger", "missing while stake accounts exist");
+        }
+
         account.FoldUnlocked(at.TimestampMs, _rules.BondLockMs);
         var slashable = checked(account.BondedTotal + account.UnbondingTotal);
         var amount = (ulong)((UInt128)slashable * percent / 100);

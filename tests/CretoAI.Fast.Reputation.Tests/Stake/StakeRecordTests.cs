@@ -95,6 +95,16 @@ public sealed class StakeRecordTests
     }
 
     [Fact]
+    public void Slash_with_the_ledger_missing_is_reported_and_writes_nothing()
+    {
+        var manager = Create(out var state, StakeRules.Default, new GenesisStake(Id(1), 10_000, 5_000));
+        state.Remove(StateKey.For(StateNamespace.StakeLedger, 0));
+        var digest = state.Digest;
+        AssertCorrupt(() => manager.Slash(Id(1), Offence.Equivocation, Evidence(1), At(1)), "missing ledger");
+        Assert.Equal(digest, state.Digest);
+    }
+
+    [Fact]
     public void Directory_with_ids_out_of_order_is_reported()
     {
         var manager = Create(out var state, StakeRules.Default, new GenesisStake(Id(1), 1, 0), new GenesisStake(Id(2), 1, 0));
