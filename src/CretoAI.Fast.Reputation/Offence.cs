@@ -1,7 +1,7 @@
 namespace CretoAI.Fast.Reputation;
 
 /// <summary>
-/// Misbehaviour the chain punishes. Each one has a reputation penalty (<c>Scores.ReputationRules</c>)
+/// Misbehaviour the chain punishes. Each one has a reputation penalty (<see cref="Scores.ReputationRules"/>)
 /// and, for the slashable ones, a stake slash (<see cref="Stake.StakeRules"/>). Persisted in history
 /// records: never renumber.
 /// </summary>

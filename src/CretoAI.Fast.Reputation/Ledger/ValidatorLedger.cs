@@ -261,7 +261,7 @@ public sealed class ValidatorLedger
             var offender = offenderSet[e.ValidatorIndex].NodeId;
             var evidenceId = EvidenceId(e.Key);
             var slash = Stake.Slash(offender, Offence.Equivocation, evidenceId, at);
-            if (slash.Rejection == SlashRejection.AlreadySlashed)
+            if (slash.Rejection == StakeRejection.AlreadySlashed)
             {
                 replays++;
                 continue;
@@ -447,17 +447,20 @@ public sealed class ValidatorLedger
             }
 
             _ = SignedTransaction.TryParse(block.Transactions[index], out var tx);
+            var expectedBody = tx.Kind == TransactionKind.Withdraw ? 0 : 8;
+            if (tx.BodyLength != expectedBody)
+            {
+                outcomes[index] = outcome with { Verdict = TransactionVerdict.Malformed, Reason = $"a {tx.Kind} body is {expectedBody} bytes, got {tx.BodyLength}" };
+                continue;
+            }
+
             var result = tx.Kind switch
             {
-                TransactionKind.Bond or TransactionKind.Unbond when tx.BodyLength != 8 =>
-                    new StakeOutcome(StakeRejection.MalformedBody, 0, $"a {tx.Kind} body is an 8-byte amount, got {tx.BodyLength} bytes"),
-                TransactionKind.Withdraw when tx.BodyLength != 0 =>
-                    new StakeOutcome(StakeRejection.MalformedBody, 0, $"a Withdraw body is empty, got {tx.BodyLength} bytes"),
                 TransactionKind.Bond => Stake.Bond(outcome.Sender, BinaryPrimitives.ReadUInt64LittleEndian(tx.Body), tx.Nonce, at),
                 TransactionKind.Unbond => Stake.Unbond(outcome.Sender, BinaryPrimitives.ReadUInt64LittleEndian(tx.Body), tx.Nonce, at),
                 _ => Stake.Withdraw(outcome.Sender, tx.Nonce, at),
             };
-            if (result.Rejection != StakeRejection.None)
+            if (!result.Applied)
             {
                 outcomes[index] = outcome with { Verdict = TransactionVerdict.Rejected, Reason = result.Reason };
             }
@@ -484,7 +487,7 @@ public sealed class ValidatorLedger
                 _missedInARow[i] = 0;
                 var id = DowntimeId(_candidates[i], at.Height);
                 var slash = Stake.Slash(_candidates[i], Offence.ProlongedDowntime, id, at);
-                if (slash.Rejection == SlashRejection.None)
+                if (slash.Rejection == StakeRejection.None)
                 {
                     slashes.Add(new SlashRecord(_candidates[i], Offence.ProlongedDowntime, slash.Amount, id));
                     Reputation.Apply(_candidates[i], ReputationCause.Offence, Offence.ProlongedDowntime, at);
