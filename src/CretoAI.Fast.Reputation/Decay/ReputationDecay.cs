@@ -162,14 +162,18 @@ public static partial class ReputationDecay
             return StartPpm;
         }
 
-        var above = scorePpm >= StartPpm;
-        ulong distance = above ? scorePpm - StartPpm : StartPpm - scorePpm;
-        var decayed = (uint)((distance * DecayFactors.Table[elapsedTicks & FractionMask]) >> (DecayFactors.FractionScaleBits + (int)halfLives));
-        return above ? StartPpm + decayed : StartPpm - decayed;
+        // The sign is applied with a mask, not a branch: scores sit on both sides of the start at random, and a
+        // mispredicted branch per score would cost more than the whole computation.
+        var distance = (int)scorePpm - (int)StartPpm;
+        var sign = distance >> 31;
+        var magnitude = (uint)((distance ^ sign) - sign);
+        var decayed = (int)(((ulong)magnitude * DecayFactors.Table[elapsedTicks & FractionMask]) >> (DecayFactors.FractionScaleBits + (int)halfLives));
+        return (uint)((int)StartPpm + ((decayed ^ sign) - sign));
     }
 
     /// <summary>Reports the first bad element of [0, <paramref name="end"/>); called only when one is known to exist.</summary>
     [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowFirstOutOfRange(ReadOnlySpan<uint> scores, ReadOnlySpan<uint> lastTicks, uint nowTick, int end)
     {
         for (var i = 0; i < end; i++)
