@@ -7,6 +7,9 @@ namespace CretoAI.Fast.Reputation;
 /// </summary>
 public enum Offence : byte
 {
+    /// <summary>No offence (history entries of rewards).</summary>
+    None = 0,
+
     /// <summary>Two conflicting signed proposals or votes for one round (committed equivocation evidence).</summary>
     Equivocation = 1,
 

@@ -23,7 +23,9 @@ internal static class ByzantineBehavior
         {
             switch (strategy, outputs[i])
             {
+                // Votes go to every validator (BroadcastMessage); the SendMessage forms cover direct sends.
                 case (ByzantineStrategy.Withholding, SendMessage { Message: Vote }):
+                case (ByzantineStrategy.Withholding, BroadcastMessage { Message: Vote }):
                 case (ByzantineStrategy.Withholding, BroadcastMessage { Message: TimeoutMessage }):
                     outputs.RemoveAt(i--);
                     break;
@@ -51,6 +53,21 @@ internal static class ByzantineBehavior
 
                 case (ByzantineStrategy.DoubleVoting, SendMessage { Message: Vote v } send):
                     extra.Add((send.To, FakeVote(node, chainId, v, random)));
+                    break;
+
+                case (ByzantineStrategy.DoubleVoting, BroadcastMessage { Message: Vote v }):
+                    {
+                        var fake = FakeVote(node, chainId, v, random);
+                        for (var to = 0; to < validatorCount; to++)
+                        {
+                            extra.Add((to, fake));
+                        }
+
+                        break;
+                    }
+
+                case (ByzantineStrategy.UnknownBlockVotes, BroadcastMessage { Message: Vote v }):
+                    outputs[i] = new BroadcastMessage(FakeVote(node, chainId, v, random));
                     break;
 
                 case (ByzantineStrategy.UnknownBlockVotes, SendMessage { Message: Vote v } send):

@@ -39,9 +39,11 @@ public sealed record LedgerRules
     /// <summary>Throws <see cref="InvalidSettingException"/> naming the first bad setting; returns this.</summary>
     public LedgerRules Validate()
     {
-        ArgumentNullException.ThrowIfNull(Stake);
-        ArgumentNullException.ThrowIfNull(Reputation);
-        ArgumentNullException.ThrowIfNull(Quorum);
+        if (Stake is null || Reputation is null || Quorum is null)
+        {
+            throw new InvalidSettingException("ledger.rules", "stake, reputation and quorum rules are all required.");
+        }
+
         Stake.Validate();
         Reputation.Validate();
         Quorum.Validate();

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using CretoAI.Fast.Consensus.Evidence;
 using CretoAI.Fast.Consensus.Messages;
 using CretoAI.Fast.Consensus.Validators;
@@ -229,7 +228,7 @@ public sealed class ValidatorLedger
         // 1. Who took part: the proposer and the signers of the certificate the block carries.
         var proposer = set[block.ProposerIndex].NodeId;
         MarkSeen(proposer);
-        Reputation.Apply(proposer, ReputationCause.BlockProposed, 0, at);
+        Reputation.Apply(proposer, ReputationCause.BlockProposed, Offence.None, at);
         var bitmap = block.Qc.SignerBitmap;
         for (var i = 0; i < set.Count; i++)
         {
@@ -237,7 +236,7 @@ public sealed class ValidatorLedger
             {
                 var voter = set[i].NodeId;
                 MarkSeen(voter);
-                Reputation.Apply(voter, ReputationCause.VoteCast, 0, at);
+                Reputation.Apply(voter, ReputationCause.VoteCast, Offence.None, at);
             }
         }
 
@@ -271,7 +270,7 @@ public sealed class ValidatorLedger
             Reputation.Apply(offender, ReputationCause.Offence, Offence.Equivocation, at);
             if (proposer != offender)
             {
-                Reputation.Apply(proposer, ReputationCause.ReportConfirmed, 0, at);
+                Reputation.Apply(proposer, ReputationCause.ReportConfirmed, Offence.None, at);
             }
 
             var index = set.IndexOf(offender);
@@ -401,7 +400,7 @@ public sealed class ValidatorLedger
             var error = SignedTransaction.TryParse(bytes, out var tx);
             if (error != TransactionParseError.None)
             {
-                outcomes.Add(new TransactionOutcome(i, 0, Hash32.Zero, TransactionVerdict.Malformed, $"not a signed transaction: {error}"));
+                outcomes.Add(new TransactionOutcome(i, TransactionKind.Unknown, Hash32.Zero, TransactionVerdict.Malformed, $"not a signed transaction: {error}"));
                 continue;
             }
 
@@ -477,7 +476,7 @@ public sealed class ValidatorLedger
             {
                 _windowsThisEpoch[i]++;
                 _missedInARow[i] = 0;
-                Reputation.Apply(_candidates[i], ReputationCause.UptimeHeartbeat, 0, at);
+                Reputation.Apply(_candidates[i], ReputationCause.UptimeHeartbeat, Offence.None, at);
                 continue;
             }
 
@@ -576,7 +575,7 @@ public sealed class ValidatorLedger
         }
         catch (FormatException e)
         {
-            throw new StorageException(StorageError.StateCorrupt, $"The adaptive quorum snapshot is damaged: {e.Message}");
+            throw new StorageException(StorageError.StateCorrupt, $"The adaptive quorum snapshot is damaged: {e.Message}", e);
         }
 
         return true;

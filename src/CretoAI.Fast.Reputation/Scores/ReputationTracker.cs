@@ -108,7 +108,7 @@ public sealed class ReputationTracker
         }
 
         WriteRecord(subject, new Record(scorePpm, TickOf(at.TimestampMs), 0));
-        AppendHistory(subject, new ReputationHistoryEntry(ReputationCause.Genesis, 0, at.Height, (int)scorePpm - (int)Rules.StartPpm, scorePpm));
+        AppendHistory(subject, new ReputationHistoryEntry(ReputationCause.Genesis, Offence.None, at.Height, (int)scorePpm - (int)Rules.StartPpm, scorePpm));
     }
 
     /// <summary>
@@ -133,7 +133,7 @@ public sealed class ReputationTracker
         var before = ReputationDecay.Decay(record.Score, now - record.LastTick);
         var after = (uint)Math.Clamp((long)before + delta, 0, ReputationDecay.MaxPpm);
         WriteRecord(subject, new Record(after, now, record.Updates + 1));
-        AppendHistory(subject, new ReputationHistoryEntry(cause, cause == ReputationCause.Offence ? offence : 0, at.Height, (int)after - (int)before, after));
+        AppendHistory(subject, new ReputationHistoryEntry(cause, cause == ReputationCause.Offence ? offence : Offence.None, at.Height, (int)after - (int)before, after));
         return new ReputationChange(before, after);
     }
 

@@ -75,7 +75,7 @@ public readonly ref struct SignedTransaction
         }
 
         var kind = (TransactionKind)bytes[1];
-        if (!Enum.IsDefined(kind))
+        if (kind == TransactionKind.Unknown || !Enum.IsDefined(kind))
         {
             return TransactionParseError.UnknownKind;
         }

@@ -3,6 +3,9 @@ namespace CretoAI.Fast.Wire.Transactions;
 /// <summary>What a signed transaction asks the chain to do; it selects the body layout. Persisted in blocks: never renumber.</summary>
 public enum TransactionKind : byte
 {
+    /// <summary>Never valid on the wire; what a verdict names when the bytes did not parse.</summary>
+    Unknown = 0,
+
     /// <summary>Move liquid balance into bonded stake. Body: amount (u64).</summary>
     Bond = 1,
 

@@ -16,15 +16,20 @@ internal sealed class LedgerFixture
     public const ulong GenesisTime = 1_700_000_000_000;
     public const ulong BlockMs = 1000;
 
-    private static readonly MLDsa87Signer[] SharedKeys = CreateKeys(4);
+    private static readonly MLDsa87Signer[] AllKeys = CreateKeys(7);
 
-    public LedgerFixture(LedgerRules? rules = null)
+    private readonly MLDsa87Signer[] _keys;
+
+    /// <param name="rules">Ledger rules; short epochs and windows by default.</param>
+    /// <param name="validators">4 by default; at least 7 for weights to differ (below 7 the 15 % cap makes every weight T/n).</param>
+    public LedgerFixture(LedgerRules? rules = null, int validators = 4)
     {
+        _keys = AllKeys[..validators];
         Rules = rules ?? LedgerRules.Default with { EpochLengthBlocks = 20, ParticipationWindowBlocks = 5, DowntimeWindows = 3 };
         ChainId = Sha3.Hash256("ledger-tests"u8);
-        Genesis = [.. SharedKeys.Select(k => new LedgerValidator(k.PublicKey, Liquid: 200_000, Bonded: 500_000))];
+        Genesis = [.. _keys.Select(k => new LedgerValidator(k.PublicKey, Liquid: 200_000, Bonded: 500_000))];
         var weights = ValidatorLedger.GenesisWeights(Genesis, Rules.Weights);
-        Set = new ValidatorSet(0, [.. SharedKeys.Select((k, i) => new Validator(k.NodeId, k.PublicKey, weights[i]))]);
+        Set = new ValidatorSet(0, [.. _keys.Select((k, i) => new Validator(k.NodeId, k.PublicKey, weights[i]))]);
         Chain = [Block.Genesis(ChainId, 0, GenesisTime)];
     }
 
@@ -32,7 +37,7 @@ internal sealed class LedgerFixture
 
     public Hash32 ChainId { get; }
 
-    public IReadOnlyList<MLDsa87Signer> Keys => SharedKeys;
+    public IReadOnlyList<MLDsa87Signer> Keys => _keys;
 
     public LedgerValidator[] Genesis { get; }
 
@@ -40,7 +45,7 @@ internal sealed class LedgerFixture
 
     public List<Block> Chain { get; }
 
-    public Hash32 Id(int i) => SharedKeys[i].NodeId;
+    public Hash32 Id(int i) => _keys[i].NodeId;
 
     public ValidatorLedger NewLedger(IReplicatedState state)
     {

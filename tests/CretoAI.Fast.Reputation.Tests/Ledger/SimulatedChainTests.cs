@@ -2,7 +2,6 @@ using CretoAI.Fast.Consensus.Messages;
 using CretoAI.Fast.Consensus.Validators;
 using CretoAI.Fast.Consensus.Weights;
 using CretoAI.Fast.Reputation.Ledger;
-using CretoAI.Fast.Reputation.Scores;
 using CretoAI.Fast.Simulation;
 using CretoAI.Fast.Storage.State;
 
@@ -37,11 +36,17 @@ public sealed class SimulatedChainTests
             Assert.Equal(equivocator, slash.Validator);
             Assert.Equal(150_000UL, slash.Amount);
             Assert.True(ledger.Stake.BondedStake(equivocator) <= 350_000UL);
-            Assert.Equal(4 * 700_000UL, ledger.Stake.TotalSupply);
+            Assert.Equal(7 * 700_000UL, ledger.Stake.TotalSupply);
+            Assert.Equal(7 * 700_000UL, ledger.Stake.SlashPool + Enumerable.Range(0, 7).Aggregate(0UL, (sum, i) => sum + Holdings(ledger, i)));
 
             // Lower reputation than every honest validator.
-            for (var i = 0; i < 3; i++)
+            for (var i = 0; i < 7; i++)
             {
+                if (i == Equivocator)
+                {
+                    continue;
+                }
+
                 Assert.True(
                     ledger.Reputation.ScoreAt(equivocator, ledger.TimestampMs) < ledger.Reputation.ScoreAt(ledger.Candidates[i], ledger.TimestampMs),
                     $"seed {seed}: the equivocator's reputation should be below validator {i}'s");
@@ -49,19 +54,21 @@ public sealed class SimulatedChainTests
 
             Assert.Contains(ledger.Reputation.History(equivocator), e => e.Offence == Offence.Equivocation);
 
-            // The threat level: one of four validators detected is 25 % ≥ 15 %, so High from h + delay.
+            // The threat level: one of seven validators detected is 14.3 %: at least 5 %, below 15 %,
+            // so Elevated (75 %) from the evidence block's height + the activation delay.
             Assert.Equal(1, evidenceBlock.Threat.DistinctByzantine);
-            Assert.Equal(ThreatLevel.High, evidenceBlock.Threat.Decided);
-            Assert.Equal(ThreatLevel.High, ledger.Quorum.LevelAt(evidenceBlock.Height + Rules.Quorum.ActivationDelay));
+            Assert.Equal(ThreatLevel.Elevated, evidenceBlock.Threat.Decided);
+            Assert.Equal(ThreatLevel.Normal, ledger.Quorum.LevelAt(evidenceBlock.Height));
+            Assert.Equal(ThreatLevel.Elevated, ledger.Quorum.LevelAt(evidenceBlock.Height + Rules.Quorum.ActivationDelay));
 
             // Lower weight from the next epoch after the evidence.
             var nextEpoch = outcomes.FirstOrDefault(o => o.NextEpoch is not null && o.Height >= evidenceBlock.Height)?.NextEpoch;
             Assert.True(nextEpoch is not null, $"seed {seed}: the run committed {chain.Count} blocks, no epoch boundary after the evidence at {evidenceBlock.Height}");
             var before = ledger.WeightsOf(nextEpoch!.Epoch - 1)!;
             Assert.True(nextEpoch.Weights[Equivocator] < before.Weights[Equivocator], $"seed {seed}: weight {nextEpoch.Weights[Equivocator]} not below {before.Weights[Equivocator]}");
-            for (var i = 0; i < 3; i++)
+            for (var i = 0; i < 7; i++)
             {
-                Assert.True(nextEpoch.Weights[Equivocator] < nextEpoch.Weights[i]);
+                Assert.True(i == Equivocator || nextEpoch.Weights[Equivocator] < nextEpoch.Weights[i]);
             }
 
             // Another honest replica that committed the same prefix holds the same state.
@@ -76,14 +83,20 @@ public sealed class SimulatedChainTests
         Assert.Fail("No seed in 1..12 committed equivocation evidence.");
     }
 
+    private static ulong Holdings(ValidatorLedger ledger, int i)
+    {
+        var account = ledger.Stake.GetAccount(ledger.Candidates[i], ledger.TimestampMs);
+        return account.Liquid + account.Bonded + account.Unbonding;
+    }
+
     private static Dictionary<int, List<Block>> Run(ulong seed, out SimulationOptions options)
     {
-        var commits = new Dictionary<int, List<Block>> { [0] = [], [1] = [], [2] = [] };
+        var commits = Enumerable.Range(0, 8).ToDictionary(i => i, _ => new List<Block>());
         options = new SimulationOptions
         {
             Seed = seed,
-            Weights = [100, 100, 100, 100],
-            Byzantine = new Dictionary<int, ByzantineStrategy> { [Equivocator] = ByzantineStrategy.EquivocatingLeader },
+            Weights = [100, 100, 100, 100, 100, 100, 100],
+            Byzantine = new Dictionary<int, ByzantineStrategy> { [Equivocator] = ByzantineStrategy.DoubleVoting },
             DropPerMille = 0,
             DuplicatePerMille = 0,
             FaultPhase = 20_000,

@@ -135,15 +135,18 @@ public sealed class ValidatorLedgerTests
     [Fact]
     public void An_epoch_boundary_computes_the_next_weights_from_stake_reputation_and_uptime()
     {
-        var f = new LedgerFixture();
+        // Seven validators: with fewer, the 15 % cap cannot be met and every weight is T/n (docs/weights.md).
+        var f = new LedgerFixture(validators: 7);
         var ledger = f.NewLedger(new MemoryReplicatedState());
         BlockOutcome? boundary = null;
+        var everyone = Enumerable.Range(0, 7).ToArray();
         for (var h = 1; h <= 20; h++)
         {
             var evidence = h == 3 ? new[] { LedgerFixture.DoubleVote(2, 2) } : null;
-            var outcome = ledger.Apply(f.Next([0, 1, 2, 3], evidence: evidence));
+            var outcome = ledger.Apply(f.Next(everyone, evidence: evidence));
             if (outcome.NextEpoch is not null)
             {
+                Assert.Null(boundary);
                 boundary = outcome;
             }
         }
@@ -155,12 +158,48 @@ public sealed class ValidatorLedgerTests
         Assert.Equal(1UL, ledger.Epoch);
         Assert.All(next.UptimePpm, u => Assert.Equal(1_000_000u, u));
         Assert.Equal(350_000UL, next.Stake[2]);
-        Assert.True(next.Weights[2] < next.Weights[0], $"equivocator weight {next.Weights[2]} should be below an honest validator's {next.Weights[0]}");
+        Assert.Equal(7, next.Summary.EligibleCount);
+        for (var i = 0; i < 7; i++)
+        {
+            Assert.Equal(ledger.Reputation.ScoreAt(f.Id(i), ledger.TimestampMs), next.ReputationPpm[i]);
+            if (i != 2)
+            {
+                Assert.True(next.Weights[2] < next.Weights[i], $"equivocator weight {next.Weights[2]} should be below validator {i}'s {next.Weights[i]}");
+            }
+        }
+
         Assert.True(next.Weights[2] < f.Set.WeightOf(2), "the equivocator's weight falls from epoch 0 to epoch 1");
         var set = ledger.SetForEpoch(1);
         Assert.NotNull(set);
         Assert.Equal(next.Weights[2], set!.WeightOf(set.IndexOf(f.Id(2))));
         Assert.Equal(next.Weights[2], ledger.WeightsOf(1)!.Weights[2]);
+    }
+
+    [Fact]
+    public void A_validator_missing_most_windows_has_low_uptime_and_drops_out_of_the_next_set()
+    {
+        var f = new LedgerFixture(validators: 7);
+        var ledger = f.NewLedger(new MemoryReplicatedState());
+        var withoutSix = Enumerable.Range(0, 6).ToArray();
+        EpochWeights? next = null;
+        while (next is null)
+        {
+            var block = f.Next(withoutSix);
+            while (block.ProposerIndex == 6)
+            {
+                f.Chain.RemoveAt(f.Chain.Count - 1);
+                block = f.Next(withoutSix, roundGap: 1);
+            }
+
+            next = ledger.Apply(block).NextEpoch;
+        }
+
+        Assert.Equal(0u, next.UptimePpm[6]);
+        Assert.Equal(0UL, next.Weights[6]);
+        Assert.Equal(6, next.Summary.EligibleCount);
+        var set = ledger.SetForEpoch(1)!;
+        Assert.Equal(6, set.Count);
+        Assert.Equal(-1, set.IndexOf(f.Id(6)));
     }
 
     [Fact]

@@ -30,10 +30,10 @@ public sealed class ReputationTrackerTests
     }
 
     [Theory]
-    [InlineData(ReputationCause.BlockProposed, (Offence)0, 10_000)]
-    [InlineData(ReputationCause.VoteCast, (Offence)0, 5_000)]
-    [InlineData(ReputationCause.UptimeHeartbeat, (Offence)0, 2_000)]
-    [InlineData(ReputationCause.ReportConfirmed, (Offence)0, 30_000)]
+    [InlineData(ReputationCause.BlockProposed, Offence.None, 10_000)]
+    [InlineData(ReputationCause.VoteCast, Offence.None, 5_000)]
+    [InlineData(ReputationCause.UptimeHeartbeat, Offence.None, 2_000)]
+    [InlineData(ReputationCause.ReportConfirmed, Offence.None, 30_000)]
     [InlineData(ReputationCause.Offence, Offence.Equivocation, -200_000)]
     [InlineData(ReputationCause.Offence, Offence.InvalidSignature, -150_000)]
     [InlineData(ReputationCause.Offence, Offence.InvalidBlock, -100_000)]
@@ -47,7 +47,7 @@ public sealed class ReputationTrackerTests
         Assert.Equal(expected, change.DeltaPpm);
         Assert.Equal((uint)(500_000 + expected), tracker.ScoreAt(Subject(1), T0));
         var entry = Assert.Single(tracker.History(Subject(1)));
-        Assert.Equal(new ReputationHistoryEntry(cause, cause == ReputationCause.Offence ? offence : 0, 7, expected, (uint)(500_000 + expected)), entry);
+        Assert.Equal(new ReputationHistoryEntry(cause, cause == ReputationCause.Offence ? offence : Offence.None, 7, expected, (uint)(500_000 + expected)), entry);
     }
 
     [Fact]
@@ -60,9 +60,10 @@ public sealed class ReputationTrackerTests
         }
 
         Assert.Equal(0u, tracker.ScoreAt(Subject(1), T0));
-        Assert.Equal(-100_000, tracker.History(Subject(1))[^1].DeltaPpm);
+        Assert.Equal(-100_000, tracker.History(Subject(1))[^2].DeltaPpm);
+        Assert.Equal(0, tracker.History(Subject(1))[^1].DeltaPpm);
         tracker.SetInitial(Subject(2), 995_000, new BlockContext(0, T0));
-        var change = tracker.Apply(Subject(2), ReputationCause.BlockProposed, 0, new BlockContext(1, T0));
+        var change = tracker.Apply(Subject(2), ReputationCause.BlockProposed, Offence.None, new BlockContext(1, T0));
         Assert.Equal(1_000_000u, change.AfterPpm);
         Assert.Equal(5_000, change.DeltaPpm);
     }
@@ -89,7 +90,7 @@ public sealed class ReputationTrackerTests
     {
         var tracker = NewTracker(out _);
         tracker.SetInitial(Subject(1), 900_000, new BlockContext(0, T0));
-        var change = tracker.Apply(Subject(1), ReputationCause.BlockProposed, 0, new BlockContext(1, T0 + (30 * Day)));
+        var change = tracker.Apply(Subject(1), ReputationCause.BlockProposed, Offence.None, new BlockContext(1, T0 + (30 * Day)));
         Assert.InRange(change.BeforePpm, 699_999u, 700_001u);
         Assert.Equal(change.BeforePpm + 10_000, change.AfterPpm);
         Assert.Equal(change.AfterPpm, tracker.ScoreAt(Subject(1), T0 + (30 * Day)));
@@ -99,7 +100,7 @@ public sealed class ReputationTrackerTests
     public void Reading_does_not_change_state()
     {
         var tracker = NewTracker(out var state);
-        tracker.Apply(Subject(1), ReputationCause.VoteCast, 0, new BlockContext(1, T0));
+        tracker.Apply(Subject(1), ReputationCause.VoteCast, Offence.None, new BlockContext(1, T0));
         var before = state.Digest;
         _ = tracker.ScoreAt(Subject(1), T0 + (100 * Day));
         var scores = new uint[1];
@@ -115,7 +116,7 @@ public sealed class ReputationTrackerTests
         var tracker = new ReputationTracker(state, ReputationRules.Default with { HistoryLength = 4 });
         for (ulong h = 1; h <= 10; h++)
         {
-            tracker.Apply(Subject(1), h % 2 == 0 ? ReputationCause.VoteCast : ReputationCause.BlockProposed, 0, new BlockContext(h, T0 + h));
+            tracker.Apply(Subject(1), h % 2 == 0 ? ReputationCause.VoteCast : ReputationCause.BlockProposed, Offence.None, new BlockContext(h, T0 + h));
         }
 
         var history = tracker.History(Subject(1));
@@ -128,9 +129,9 @@ public sealed class ReputationTrackerTests
     public void Applying_a_block_older_than_the_last_update_is_refused()
     {
         var tracker = NewTracker(out var state);
-        tracker.Apply(Subject(1), ReputationCause.VoteCast, 0, new BlockContext(2, T0 + (10 * Day)));
+        tracker.Apply(Subject(1), ReputationCause.VoteCast, Offence.None, new BlockContext(2, T0 + (10 * Day)));
         var digest = state.Digest;
-        var e = Assert.Throws<InvalidOperationException>(() => tracker.Apply(Subject(1), ReputationCause.VoteCast, 0, new BlockContext(3, T0)));
+        var e = Assert.Throws<InvalidOperationException>(() => tracker.Apply(Subject(1), ReputationCause.VoteCast, Offence.None, new BlockContext(3, T0)));
         Assert.Contains("in order", e.Message, StringComparison.Ordinal);
         Assert.Equal(digest, state.Digest);
     }
@@ -147,7 +148,7 @@ public sealed class ReputationTrackerTests
             {
                 time += (ulong)e * 3_600_000UL;
                 var cause = (ReputationCause)(1 + (e % 5));
-                var offence = cause == ReputationCause.Offence ? (Offence)(1 + (e % 7)) : 0;
+                var offence = cause == ReputationCause.Offence ? (Offence)(1 + (e % 7)) : Offence.None;
                 tracker.Apply(Subject(e % subjects), cause, offence, new BlockContext(++height, time));
             }
 
@@ -165,9 +166,9 @@ public sealed class ReputationTrackerTests
     [Fact]
     public void Rules_with_a_bad_value_name_the_setting()
     {
-        var e = Assert.Throws<InvalidSettingException>(() => ReputationRules.Default with { MissedVotePpm = 5 }.Validate());
+        var e = Assert.Throws<InvalidSettingException>(() => (ReputationRules.Default with { MissedVotePpm = 5 }).Validate());
         Assert.Contains("reputation.missed-vote", e.Message, StringComparison.Ordinal);
-        e = Assert.Throws<InvalidSettingException>(() => ReputationRules.Default with { HalfLifeMs = 1000 }.Validate());
+        e = Assert.Throws<InvalidSettingException>(() => (ReputationRules.Default with { HalfLifeMs = 1000 }).Validate());
         Assert.Contains("reputation.half-life", e.Message, StringComparison.Ordinal);
     }
 }
