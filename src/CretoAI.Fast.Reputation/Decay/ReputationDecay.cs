@@ -25,8 +25,8 @@ namespace CretoAI.Fast.Reputation.Decay;
 /// a′ = (a × F[j]) &gt;&gt; (31 + h), and a′ = 0 when 31 + h ≥ 64; the result is 500,000 + sign(d) × a′.
 /// F[j] = 2^31 × 2^(−j/2048) rounded to nearest, built with integer arithmetic only (see <see cref="DecayFactors"/>),
 /// so no machine depends on its floating-point library. The shift truncates the distance, so rounding is always
-/// toward 0.5: a score never overshoots the neutral value, never moves away from it, and is exactly 500,000 once
-/// about 20 half-lives have passed (a &lt; 2^19 and F ≤ 2^31).
+/// toward 0.5: a score never overshoots the neutral value, never moves away from it, and is exactly 500,000 from
+/// 19 whole half-lives on (a ≤ 500,000 &lt; 2^19 and F ≤ 2^31, so a × F &lt; 2^50).
 /// </para>
 /// </remarks>
 public static partial class ReputationDecay
@@ -45,7 +45,7 @@ public static partial class ReputationDecay
 
     /// <summary>
     /// Whole half-lives beyond which the shift 31 + h reaches 64 and the distance is 0 by definition. (With
-    /// a &lt; 2^19 it is already 0 from h = 20; the definition does not rely on that.)
+    /// a &lt; 2^19 it is already 0 from h = 19; the definition does not rely on that.)
     /// </summary>
     private const uint LastShiftedHalfLives = 32;
 

@@ -73,6 +73,18 @@ public sealed class ReputationDecayTests
     }
 
     [Fact]
+    public void Nineteen_whole_half_lives_already_reach_the_start_for_every_score()
+    {
+        // a ≤ 500,000 < 2^19 and F ≤ 2^31, so a × F < 2^50 and the shift by 31 + 19 leaves 0 (as the docs say).
+        for (var score = 0u; score <= ReputationDecay.MaxPpm; score++)
+        {
+            Assert.Equal(ReputationDecay.StartPpm, ReputationDecay.Decay(score, 19 * HalfLife));
+        }
+
+        Assert.Equal(ReputationDecay.StartPpm + 1, ReputationDecay.Decay(ReputationDecay.MaxPpm, 18 * HalfLife));
+    }
+
+    [Fact]
     public void Decay_stays_within_one_ppm_of_the_exact_exponential() =>
         Gen.Select(AnyScore, Gen.UInt[0, 40 * HalfLife]).Sample((score, elapsed) =>
         {
