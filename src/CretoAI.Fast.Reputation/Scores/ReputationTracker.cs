@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using CretoAI.Fast.Core;
 using CretoAI.Fast.Reputation.Decay;
 using CretoAI.Fast.Storage;
@@ -28,8 +29,12 @@ public sealed class ReputationTracker
     private const int HistoryHeaderSize = 5;
     private const int HistoryEntrySize = 18;
 
+    // Deriving a state key is a SHA3-256; validators are updated every block, so their keys are kept.
+    private const int MaxCachedKeys = 8192;
+
     private readonly IReplicatedState _state;
     private readonly ulong _tickLengthMs;
+    private readonly ConcurrentDictionary<Hash32, (StateKey Record, StateKey History)> _keys = new();
 
     public ReputationTracker(IReplicatedState state, ReputationRules rules)
     {
@@ -144,7 +149,7 @@ public sealed class ReputationTracker
         try
         {
             var span = buffer.AsSpan(0, HistorySize);
-            if (!_state.TryRead(StateKey.For(StateNamespace.ReputationHistory, subject), span, out var length))
+            if (!_state.TryRead(KeysOf(subject).History, span, out var length))
             {
                 return [];
             }
@@ -165,11 +170,28 @@ public sealed class ReputationTracker
         }
     }
 
+    private (StateKey Record, StateKey History) KeysOf(Hash32 subject)
+    {
+        if (_keys.TryGetValue(subject, out var keys))
+        {
+            return keys;
+        }
+
+        if (_keys.Count >= MaxCachedKeys)
+        {
+            _keys.Clear();
+        }
+
+        keys = (StateKey.For(StateNamespace.ReputationRecord, subject), StateKey.For(StateNamespace.ReputationHistory, subject));
+        _keys[subject] = keys;
+        return keys;
+    }
+
     private bool TryReadRecord(Hash32 subject, out Record record)
     {
         Span<byte> bytes = stackalloc byte[RecordSize];
         record = default;
-        if (!_state.TryRead(StateKey.For(StateNamespace.ReputationRecord, subject), bytes, out var length))
+        if (!_state.TryRead(KeysOf(subject).Record, bytes, out var length))
         {
             return false;
         }
@@ -195,12 +217,12 @@ public sealed class ReputationTracker
         BinaryPrimitives.WriteUInt32LittleEndian(bytes[1..], record.Score);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes[5..], record.LastTick);
         BinaryPrimitives.WriteUInt64LittleEndian(bytes[9..], record.Updates);
-        _state.Write(StateKey.For(StateNamespace.ReputationRecord, subject), bytes);
+        _state.Write(KeysOf(subject).Record, bytes);
     }
 
     private void AppendHistory(Hash32 subject, ReputationHistoryEntry entry)
     {
-        var key = StateKey.For(StateNamespace.ReputationHistory, subject);
+        var key = KeysOf(subject).History;
         var buffer = ArrayPool<byte>.Shared.Rent(HistorySize);
         try
         {
