@@ -250,17 +250,17 @@ public sealed class StakeManager
     /// An offence whose percentage is 0 still uses up the evidence.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="offence"/> is not a defined value (the evidence decoder's bug).</exception>
-    public SlashOutcome Slash(Hash32 validator, Offence offence, Hash32 evidenceId, BlockContext at)
+    public StakeOutcome Slash(Hash32 validator, Offence offence, Hash32 evidenceId, BlockContext at)
     {
         var percent = (uint)_rules.SlashPercent(offence);
         if (SlashEvidenceRecord.TryLoad(_state, evidenceId, out var used))
         {
-            return SlashOutcome.Refused(StakeRejection.AlreadySlashed, $"evidence {evidenceId.ToShortString()} already punished {used.Offence} of validator {used.Validator.ToShortString()} at height {used.Height:N0}");
+            return StakeOutcome.Refused(StakeRejection.AlreadySlashed, $"evidence {evidenceId.ToShortString()} already punished {used.Offence} of validator {used.Validator.ToShortString()} at height {used.Height:N0}");
         }
 
         if (!TryLoad(validator, out var account))
         {
-            return SlashOutcome.Refused(StakeRejection.UnknownAccount, UnknownReason(validator));
+            return StakeOutcome.Refused(StakeRejection.UnknownAccount, UnknownReason(validator));
         }
 
         // An account without a ledger means the state lost a record: slashing now would reset the supply.
@@ -288,7 +288,7 @@ public sealed class StakeManager
         new StakeLedgerRecord(ledger.Supply, checked(ledger.Pool + amount), ledger.AccountCount).Save(_state);
         new SlashEvidenceRecord(validator, offence, at.Height, at.TimestampMs, amount).Save(_state, evidenceId);
         StakeHistoryLog.Append(_state, validator, new StakeHistoryEntry(StakeEventKind.Slash, at.Height, at.TimestampMs, amount, offence), _rules.HistoryLength);
-        return SlashOutcome.Slashed(amount);
+        return StakeOutcome.Moved(amount);
     }
 
     /// <summary>True when <paramref name="validator"/> has a stake account.</summary>

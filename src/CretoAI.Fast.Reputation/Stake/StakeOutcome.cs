@@ -1,7 +1,7 @@
 namespace CretoAI.Fast.Reputation.Stake;
 
 /// <summary>
-/// Result of a bond, unbond or withdrawal: applied (<see cref="Rejection"/> is
+/// Result of a bond, unbond, withdrawal or slash: applied (<see cref="Rejection"/> is
 /// <see cref="StakeRejection.None"/>) with the amount moved, or refused with a reason for the client.
 /// </summary>
 public readonly struct StakeOutcome : IEquatable<StakeOutcome>

@@ -75,63 +75,54 @@ public sealed class LedgerDeterminismTests
             referenceLedger.Apply(block);
         }
 
-        var directory = Path.Combine(Path.GetTempPath(), "cretoai-ledger-tests", Guid.NewGuid().ToString("N"));
-        try
+        using var temp = new CretoAI.Fast.Storage.Tests.TempDirectory();
+        var directory = temp.Sub("node");
+        var options = new NodeStorageOptions
         {
-            var options = new NodeStorageOptions
-            {
-                DataDirectory = directory,
-                Store = new ShardedStoreOptions { ShardCount = 2, MemoryBudgetPerShardBytes = 1 << 20, HashBucketsPerShard = 1 << 10, MaxValueSize = 4096 },
-                Wal = new WalOptions { PageSizeBits = 14, MemorySizeBits = 16, SegmentSizeBits = 20 },
-            };
+            DataDirectory = directory,
+            Store = new ShardedStoreOptions { ShardCount = 2, MemoryBudgetPerShardBytes = 1 << 20, HashBucketsPerShard = 1 << 10, MaxValueSize = 4096 },
+            Wal = new WalOptions { PageSizeBits = 14, MemorySizeBits = 16, SegmentSizeBits = 20 },
+        };
 
-            // First life: apply 30 blocks (each logged to the WAL by height), checkpoint after 20, then "crash".
-            using (var storage = NodeStorage.Open(options))
+        // First life: apply 30 blocks (each logged to the WAL by height), checkpoint after 20, then "crash".
+        using (var storage = NodeStorage.Open(options))
+        {
+            var ledger = f.NewLedger(new StoreReplicatedState(storage.State));
+            for (var h = 1; h <= 30; h++)
             {
-                var ledger = f.NewLedger(new StoreReplicatedState(storage.State));
-                for (var h = 1; h <= 30; h++)
+                ledger.Apply(chain[h]);
+                storage.Wal.Append(WalRecordKind.Block, BitConverter.GetBytes((ulong)h));
+                storage.Wal.Commit();
+                if (h == 20)
                 {
-                    ledger.Apply(chain[h]);
-                    storage.Wal.Append(WalRecordKind.Block, BitConverter.GetBytes((ulong)h));
-                    storage.Wal.Commit();
-                    if (h == 20)
-                    {
-                        await storage.CheckpointAsync(storage.Wal.TailAddress);
-                    }
-                }
-            }
-
-            // Second life: the checkpoint restores height 20; the WAL tail names blocks 21..30; then the rest.
-            using (var storage = NodeStorage.Open(options))
-            {
-                var ledger = new ValidatorLedger(new StoreReplicatedState(storage.State), f.Rules, f.ChainId, f.Set, f.Genesis);
-                Assert.True(ledger.IsInitialized);
-                Assert.Equal(20UL, ledger.Height);
-                storage.Replay(record =>
-                {
-                    var h = BitConverter.ToUInt64(record.Payload);
-                    ledger.Apply(chain[(int)h]);
-                });
-                Assert.Equal(30UL, ledger.Height);
-                foreach (var block in chain.Skip(31))
-                {
-                    ledger.Apply(block);
-                }
-
-                Assert.Equal(reference.Digest, ledger.StateDigest);
-                Assert.Equal(referenceLedger.Stake.SlashPool, ledger.Stake.SlashPool);
-                for (var i = 0; i < 4; i++)
-                {
-                    Assert.Equal(referenceLedger.Stake.BondedStake(f.Id(i)), ledger.Stake.BondedStake(f.Id(i)));
-                    Assert.Equal(referenceLedger.Reputation.History(f.Id(i)), ledger.Reputation.History(f.Id(i)));
+                    await storage.CheckpointAsync(storage.Wal.TailAddress);
                 }
             }
         }
-        finally
+
+        // Second life: the checkpoint restores height 20; the WAL tail names blocks 21..30; then the rest.
+        using (var storage = NodeStorage.Open(options))
         {
-            if (Directory.Exists(directory))
+            var ledger = new ValidatorLedger(new StoreReplicatedState(storage.State), f.Rules, f.ChainId, f.Set, f.Genesis);
+            Assert.True(ledger.IsInitialized);
+            Assert.Equal(20UL, ledger.Height);
+            storage.Replay(record =>
             {
-                Directory.Delete(directory, recursive: true);
+                var h = BitConverter.ToUInt64(record.Payload);
+                ledger.Apply(chain[(int)h]);
+            });
+            Assert.Equal(30UL, ledger.Height);
+            foreach (var block in chain.Skip(31))
+            {
+                ledger.Apply(block);
+            }
+
+            Assert.Equal(reference.Digest, ledger.StateDigest);
+            Assert.Equal(referenceLedger.Stake.SlashPool, ledger.Stake.SlashPool);
+            for (var i = 0; i < 4; i++)
+            {
+                Assert.Equal(referenceLedger.Stake.BondedStake(f.Id(i)), ledger.Stake.BondedStake(f.Id(i)));
+                Assert.Equal(referenceLedger.Reputation.History(f.Id(i)), ledger.Reputation.History(f.Id(i)));
             }
         }
     }

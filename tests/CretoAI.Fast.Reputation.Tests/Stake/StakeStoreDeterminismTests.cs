@@ -20,7 +20,7 @@ public sealed class StakeStoreDeterminismTests
         ];
         var operations = StakeScripts.Fixed(rules, genesis.Length, 600, seed: 7);
 
-        using var dir = new StakeTempDirectory();
+        using var dir = new CretoAI.Fast.Storage.Tests.TempDirectory();
         using var store = new ShardedStore(dir.Sub("shards"), dir.Sub("ckpt"), new ShardedStoreOptions
         {
             ShardCount = 2,
