@@ -23,10 +23,13 @@ internal static class SimulateCommand
         var twins = new Option<string?>("--twins") { Description = "on / off: run one Byzantine validator as two honest instances (Twins); default: chosen by the seed." };
         var scheme = new Option<string>("--scheme") { Description = "Signatures: fake (keyed SHA3, fast, forgeable: for volume) or ml-dsa-87 (the real scheme).", DefaultValueFactory = _ => "fake" };
         var verbose = new Option<bool>("--verbose") { Description = "Print one line per run." };
+        var ledger = new Option<bool>("--ledger") { Description = "With --seed: replay the committed chain through the validator ledger and print each validator's stake, slashes, reputation, uptime and next-epoch weight (docs/reputation.md)." };
+        var epochBlocks = CommonOptions.Positive("--epoch-blocks", "With --ledger: blocks per epoch (a multiple of --window-blocks).", 20, 1_000_000);
+        var windowBlocks = CommonOptions.Positive("--window-blocks", "With --ledger: blocks per participation window.", 5, 1_000_000);
 
         var command = new Command("simulate", "Run the deterministic consensus simulator: faults, partitions, crash-restart, Byzantine strategies, Twins; checks agreement, stable prefixes, certified commits and liveness after the heal.")
         {
-            seed, seeds, firstSeed, nodes, byzantine, faults, twins, scheme, verbose,
+            seed, seeds, firstSeed, nodes, byzantine, faults, twins, scheme, verbose, ledger, epochBlocks, windowBlocks,
         };
         command.SetAction((result, cancellationToken) => CommonOptions.GuardAsync(() =>
         {
@@ -73,9 +76,33 @@ internal static class SimulateCommand
                 }
             }
 
+            if (result.GetValue(ledger) && result.GetValue(seed) is null)
+            {
+                throw new InvalidSettingException("--ledger", "needs --seed: it reports on one run.");
+            }
+
             if (result.GetValue(seed) is { } single)
             {
-                var run = Simulator.Run(Scenario(single));
+                SimulationResult run;
+                if (result.GetValue(ledger))
+                {
+                    var (epoch, window) = ((ulong)result.GetValue(epochBlocks), (ulong)result.GetValue(windowBlocks));
+                    if (epoch % window != 0)
+                    {
+                        throw new InvalidSettingException("--epoch-blocks", $"{epoch} is not a multiple of --window-blocks {window}.");
+                    }
+
+                    (run, var lines) = SimulationLedgerReport.Run(Scenario(single), epoch, window);
+                    foreach (var line in lines)
+                    {
+                        Console.WriteLine(line);
+                    }
+                }
+                else
+                {
+                    run = Simulator.Run(Scenario(single));
+                }
+
                 Console.WriteLine(run.ToString());
                 Console.WriteLine($"  events {run.Events}, messages {run.MessagesDelivered}, virtual time {run.VirtualTime} ms, commit latency {run.CommitLatencyRounds:F2} rounds");
                 return Task.FromResult(run.Passed ? 0 : 1);
