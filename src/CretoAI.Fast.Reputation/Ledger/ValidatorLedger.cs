@@ -41,6 +41,7 @@ public sealed class ValidatorLedger
     private readonly Dictionary<Hash32, int> _candidateIndex = [];
     private readonly Dictionary<ulong, ValidatorSet?> _sets = [];
     private readonly MLDsa87BatchVerifier _verifier;
+    private readonly OffenceReports _reports;
 
     // Participation of each genesis candidate, by candidate index.
     private readonly bool[] _seenInWindow;
@@ -86,6 +87,7 @@ public sealed class ValidatorLedger
 
         _sets[genesisSet.Epoch] = genesisSet;
         _verifier = verifier ?? new MLDsa87BatchVerifier();
+        _reports = new OffenceReports(state, genesis.Count);
         _seenInWindow = new bool[genesis.Count];
         _windowsThisEpoch = new uint[genesis.Count];
         _missedInARow = new uint[genesis.Count];
@@ -280,8 +282,8 @@ public sealed class ValidatorLedger
             }
         }
 
-        // 4. Stake transactions.
-        var outcomes = ApplyTransactions(block, at);
+        // 4. Signed transactions: stake operations and offence reports.
+        var outcomes = ApplyTransactions(block, set, at, slashes, evidence);
 
         // 5. The threat level follows the committed chain.
         var threat = _quorum.OnBlockCommitted(new CommittedBlockFacts(block.Height, block.Round, block.TimestampMs, set.Count), evidence.ToArray());
@@ -390,7 +392,7 @@ public sealed class ValidatorLedger
         }
     }
 
-    private List<TransactionOutcome> ApplyTransactions(Block block, BlockContext at)
+    private List<TransactionOutcome> ApplyTransactions(Block block, ValidatorSet set, BlockContext at, List<SlashRecord> slashes, List<ByzantineEvidence> evidence)
     {
         var outcomes = new List<TransactionOutcome>(block.Transactions.Count);
         var pending = new List<(int Index, MLDsa87BatchItem Item)>();
@@ -446,6 +448,17 @@ public sealed class ValidatorLedger
             }
 
             _ = SignedTransaction.TryParse(block.Transactions[index], out var tx);
+            if (tx.Kind == TransactionKind.Report)
+            {
+                var refusal = ApplyReport(outcome.Sender, tx.Body, set, at, slashes, evidence);
+                if (refusal is not null)
+                {
+                    outcomes[index] = outcome with { Verdict = TransactionVerdict.Rejected, Reason = refusal };
+                }
+
+                continue;
+            }
+
             var expectedBody = tx.Kind == TransactionKind.Withdraw ? 0 : 8;
             if (tx.BodyLength != expectedBody)
             {
@@ -466,6 +479,93 @@ public sealed class ValidatorLedger
         }
 
         return outcomes;
+    }
+
+    // A report counts when a validator of the block's set files it; once the reporters' weight reaches
+    // the quorum in force, the offence is confirmed: slashed (once, with the report id as evidence id),
+    // penalised, counted by the threat level, and every reporter is credited.
+    private string? ApplyReport(Hash32 reporter, ReadOnlySpan<byte> body, ValidatorSet set, BlockContext at, List<SlashRecord> slashes, List<ByzantineEvidence> evidence)
+    {
+        if (body.Length != Hash32.Size + 1 + 8)
+        {
+            return $"a report body is {Hash32.Size + 1 + 8} bytes (offender, offence, height), got {body.Length}";
+        }
+
+        var offender = new Hash32(body[..Hash32.Size]);
+        var offence = (Offence)body[Hash32.Size];
+        var height = BinaryPrimitives.ReadUInt64LittleEndian(body[(Hash32.Size + 1)..]);
+        if (offence is not (Offence.InvalidBlock or Offence.InvalidSignature or Offence.DoubleSignCommit))
+        {
+            return $"{offence} cannot be reported: equivocation comes as signed evidence in blocks, downtime and missed rounds are derived from the chain";
+        }
+
+        var reporterIndex = set.IndexOf(reporter);
+        if (reporterIndex < 0 || !_candidateIndex.TryGetValue(reporter, out var reporterCandidate))
+        {
+            return $"{reporter.ToShortString()} is not a validator of epoch {set.Epoch}: only validators may report offences";
+        }
+
+        if (!_candidateIndex.TryGetValue(offender, out var offenderCandidate))
+        {
+            return $"{offender.ToShortString()} is not a validator of this chain";
+        }
+
+        if (offender == reporter)
+        {
+            return "a validator cannot report itself";
+        }
+
+        if (height > at.Height)
+        {
+            return $"the offence height {height} is beyond this block's height {at.Height}";
+        }
+
+        var reportId = OffenceReports.ReportId(offender, offence, height);
+        var reporters = _reports.Add(reportId, offence, offenderCandidate, reporterCandidate, out var refusal);
+        if (reporters is null)
+        {
+            return refusal;
+        }
+
+        ulong weight = 0;
+        foreach (var r in reporters)
+        {
+            var index = set.IndexOf(_candidates[r]);
+            weight += index >= 0 ? set.WeightOf(index) : 0;
+        }
+
+        var level = _quorum.TryGetLevelAt(at.Height, out var inForce) ? inForce : ThreatLevel.Normal;
+        if (!set.ReachesQuorum(weight, level))
+        {
+            return null;
+        }
+
+        _reports.Confirm(reportId);
+        var slash = Stake.Slash(offender, offence, reportId, at);
+        if (slash.Applied)
+        {
+            slashes.Add(new SlashRecord(offender, offence, slash.Amount, reportId));
+        }
+
+        Reputation.Apply(offender, ReputationCause.Offence, offence, at);
+        foreach (var r in reporters)
+        {
+            Reputation.Apply(_candidates[r], ReputationCause.ReportConfirmed, Offence.None, at);
+        }
+
+        var offenderIndex = set.IndexOf(offender);
+        if (offenderIndex >= 0)
+        {
+            var behaviour = offence switch
+            {
+                Offence.InvalidSignature => ByzantineBehaviour.InvalidSignature,
+                Offence.DoubleSignCommit => ByzantineBehaviour.Equivocation,
+                _ => ByzantineBehaviour.InvalidMessage,
+            };
+            evidence.Add(new ByzantineEvidence(offenderIndex, behaviour, height));
+        }
+
+        return null;
     }
 
     private void CloseWindow(BlockContext at, List<SlashRecord> slashes)

@@ -33,4 +33,7 @@ public enum StateNamespace : byte
 
     /// <summary>Chain-wide progress of the validator ledger (height, epoch, threat level snapshot).</summary>
     ValidatorLedger = 8,
+
+    /// <summary>One record per reported offence: who reported it so far, and whether it is confirmed.</summary>
+    OffenceReports = 9,
 }

@@ -15,6 +15,13 @@ public enum TransactionKind : byte
     /// <summary>Move every matured unbonding back to the liquid balance. Body: empty.</summary>
     Withdraw = 3,
 
+    /// <summary>
+    /// A validator reports an offence that no signed evidence can prove (invalid block, invalid
+    /// signature, double-sign of a commit). Body: offender id (32 B), offence (u8), height of the
+    /// offence (u64). Confirmed once validators holding a quorum of weight have reported it.
+    /// </summary>
+    Report = 4,
+
     /// <summary>Opaque application payload, ordered and committed but not interpreted by the validator ledger.</summary>
     Payload = 32,
 }

@@ -135,7 +135,7 @@ public sealed class StakeRecordTests
                 {
                     Assert.Equal(StorageError.StateCorrupt, e.Error);
                 }
-            }, iter: 2_000);
+            }, iter: 2_000, threads: 1);
     }
 
     private static byte[] BuildAccount(byte[] body, byte lots, byte unbondings)
