@@ -11,7 +11,8 @@ namespace CretoAI.Fast.Simulation;
 /// stable prefix — each node commits height h+1 on top of its own block h, never rewriting;
 /// certified — every committed block comes with a valid QC for exactly that block, verified here
 /// against the validator set independently of the nodes.
-/// Liveness is checked by the simulator after the heal.
+/// Liveness is checked by the simulator after the heal; it also fails a run when any node finds
+/// equivocation evidence against an honest validator (honest nodes never sign twice in a round).
 /// </summary>
 public sealed class InvariantChecker
 {

@@ -1,12 +1,13 @@
 using CretoAI.Fast.Consensus.Engine;
 using CretoAI.Fast.Consensus.Messages;
 using CretoAI.Fast.Consensus.Signing;
+using CretoAI.Fast.Core;
 
 namespace CretoAI.Fast.Simulation;
 
 /// <summary>
 /// One simulated process: a consensus engine plus what its "disk" holds (the last persisted safety
-/// state and committed block). A crash throws the engine away; a restart builds a new one from the
+/// state, the committed chain and the blocks it persisted before voting or proposing). A crash throws the engine away; a restart builds a new one from the
 /// disk alone. Twins are two nodes with the same validator index and key.
 /// </summary>
 internal sealed class SimulatedNode
@@ -40,6 +41,9 @@ internal sealed class SimulatedNode
     public SafetyState? PersistedSafety { get; set; }
 
     public Block? PersistedTip { get; set; }
+
+    /// <summary>Blocks on disk: the ones the engine asked to persist (voted for, proposed) and the committed chain.</summary>
+    public Dictionary<Hash32, Block> PersistedBlocks { get; } = [];
 
     /// <summary>Only the latest timer counts; older timer events carry a smaller generation and are ignored.</summary>
     public long TimerGeneration { get; set; }

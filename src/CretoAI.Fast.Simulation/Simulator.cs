@@ -275,7 +275,7 @@ public sealed class Simulator
     private void StartEngine(SimulatedNode node)
     {
         var config = node.IsHonest ? _honestConfig : _byzantineConfig;
-        node.Engine = new ConsensusEngine(config, node.Signer, SimulationKeys.Verifier(_options.Scheme), node.PersistedSafety, node.PersistedTip);
+        node.Engine = new ConsensusEngine(config, node.Signer, SimulationKeys.Verifier(_options.Scheme), node.PersistedSafety, node.PersistedTip, node.PersistedBlocks.Values);
         node.Outputs.Clear();
         node.Engine.Start(_now, node.Outputs);
         Dispatch(node);
@@ -299,6 +299,9 @@ public sealed class Simulator
                 case PersistSafetyState persist:
                     node.PersistedSafety = persist.State;
                     break;
+                case PersistBlock persist:
+                    node.PersistedBlocks.TryAdd(persist.Block.Id, persist.Block);
+                    break;
                 case SendMessage send:
                     SendToValidator(node, send.To, send.Message);
                     break;
@@ -317,6 +320,7 @@ public sealed class Simulator
                     break;
                 case BlockCommitted committed:
                     node.PersistedTip = committed.Block;
+                    node.PersistedBlocks.TryAdd(committed.Block.Id, committed.Block);
                     _checker.OnCommit(node, committed.Block, committed.Certificate, _now);
                     if (node.IsHonest)
                     {
@@ -326,8 +330,15 @@ public sealed class Simulator
                     }
 
                     break;
-                case EvidenceFound:
+                case EvidenceFound found:
                     _evidence++;
+                    if (IsHonestValidator(found.Evidence.ValidatorIndex))
+                    {
+                        // Evidence carries two valid signatures by one key: an honest validator named in it
+                        // signed two statements for one round, which the engine must never do (even across a crash).
+                        _checker.Fail($"t={_now}: node {node.Instance} found equivocation evidence against honest validator {found.Evidence.ValidatorIndex} ({found.Evidence.Kind}, round {found.Evidence.Round}).");
+                    }
+
                     break;
                 case SafetyAlarm alarm when node.IsHonest:
                     _checker.Fail($"t={_now}: honest node {node.Instance} raised a safety alarm: {alarm.Reason} committed {alarm.Committed}, conflicting {alarm.Conflicting}.");
@@ -424,6 +435,8 @@ public sealed class Simulator
             node.SeenQcs.Add(p.Block.Qc);
         }
     }
+
+    private bool IsHonestValidator(int validator) => validator != _options.TwinIndex && !_options.Byzantine.ContainsKey(validator);
 
     private void Schedule(long time, in SimulationEvent e) => _queue.Enqueue(e, (time, _sequence++));
 

@@ -18,6 +18,9 @@ internal sealed class TestNetwork
         Config = new ConsensusConfig { ChainId = ChainId, Validators = Set, TestOnlyRuleBreak = ruleBreak };
         Engines = [.. Signers.Select(s => new ConsensusEngine(Config, s, FakeSignatureScheme.Instance))];
         Outputs = [.. Engines.Select(_ => new List<ConsensusOutput>())];
+        PersistedSafety = new SafetyState?[n];
+        PersistedTip = new Block?[n];
+        PersistedBlocks = [.. Engines.Select(_ => new Dictionary<Hash32, Block>())];
     }
 
     public IConsensusSigner[] Signers { get; }
@@ -38,6 +41,13 @@ internal sealed class TestNetwork
 
     public HashSet<int> Silenced { get; } = [];
 
+    /// <summary>Each node's "disk": what the driver made durable from its outputs.</summary>
+    public SafetyState?[] PersistedSafety { get; }
+
+    public Block?[] PersistedTip { get; }
+
+    public Dictionary<Hash32, Block>[] PersistedBlocks { get; }
+
     public long Now { get; set; }
 
     public void Start()
@@ -48,6 +58,27 @@ internal sealed class TestNetwork
             var list = new List<ConsensusOutput>();
             Engines[i].Start(Now, list);
             Route(i, list);
+        }
+    }
+
+    /// <summary>Crash and restart node <paramref name="i"/>: a new engine built from its disk alone.</summary>
+    public void Restart(int i)
+    {
+        Engines[i] = new ConsensusEngine(Config, Signers[i], FakeSignatureScheme.Instance, PersistedSafety[i], PersistedTip[i], PersistedBlocks[i].Values);
+        var list = new List<ConsensusOutput>();
+        Engines[i].Start(Now, list);
+        Route(i, list);
+    }
+
+    /// <summary>Delivers what is in flight, dropping every message <paramref name="drop"/> picks (lost on the wire).</summary>
+    public void RunDropping(Func<(int From, int To, ConsensusMessage Message), bool> drop, int maxMessages = 100_000)
+    {
+        for (var k = 0; k < maxMessages && InFlight.TryDequeue(out var m); k++)
+        {
+            if (!drop(m))
+            {
+                Deliver(m.From, m.To, m.Message);
+            }
         }
     }
 
@@ -96,8 +127,16 @@ internal sealed class TestNetwork
                     }
 
                     break;
+                case PersistSafetyState persist:
+                    PersistedSafety[from] = persist.State;
+                    break;
+                case PersistBlock persist:
+                    PersistedBlocks[from].TryAdd(persist.Block.Id, persist.Block);
+                    break;
                 case BlockCommitted committed:
                     Committed[from].Add(committed.Block);
+                    PersistedTip[from] = committed.Block;
+                    PersistedBlocks[from].TryAdd(committed.Block.Id, committed.Block);
                     break;
                 default:
                     break;

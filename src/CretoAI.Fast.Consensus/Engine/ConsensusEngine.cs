@@ -43,6 +43,7 @@ public sealed class ConsensusEngine
     private readonly HashSet<EvidenceKey> _knownEvidence = [];
     private readonly Queue<byte[]> _mempool = new();
     private readonly Queue<(int From, ConsensusMessage Message)> _self = new();
+    private readonly Dictionary<ulong, Block> _restoredProposals = [];
 
     private SafetyState _safety;
     private Block _committedTip;
@@ -55,12 +56,15 @@ public sealed class ConsensusEngine
     private long _now;
     private ICollection<ConsensusOutput> _out = [];
     private int _requestRotation;
+    private Hash32 _lastProposed;
 
     /// <summary>
-    /// Builds an engine. <paramref name="persisted"/> and <paramref name="committedTip"/> are what the
-    /// driver made durable before a crash (null on first start); nothing else survives a restart.
+    /// Builds an engine. <paramref name="persisted"/>, <paramref name="committedTip"/> and
+    /// <paramref name="persistedBlocks"/> (every block of a <see cref="PersistBlock"/> output, plus
+    /// committed blocks the driver keeps) are what the driver made durable before a crash (null on
+    /// first start); nothing else survives a restart.
     /// </summary>
-    public ConsensusEngine(ConsensusConfig config, IConsensusSigner signer, IConsensusVerifier verifier, SafetyState? persisted = null, Block? committedTip = null)
+    public ConsensusEngine(ConsensusConfig config, IConsensusSigner signer, IConsensusVerifier verifier, SafetyState? persisted = null, Block? committedTip = null, IEnumerable<Block>? persistedBlocks = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
@@ -82,6 +86,20 @@ public sealed class ConsensusEngine
         if (_safety.Epoch != _validators.Epoch)
         {
             throw new ArgumentException("The persisted safety state belongs to another epoch.", nameof(persisted));
+        }
+
+        foreach (var block in persistedBlocks ?? [])
+        {
+            if (block.ChainId != config.ChainId || block.Epoch != _validators.Epoch)
+            {
+                throw new ArgumentException($"The persisted block {block} belongs to another chain or epoch.", nameof(persistedBlocks));
+            }
+
+            _blocks.TryAdd(block.Id, block);
+            if (block.ProposerIndex == _me && block.Round > _safety.HighQc.Round)
+            {
+                _restoredProposals[block.Round] = block;
+            }
         }
     }
 
@@ -114,8 +132,12 @@ public sealed class ConsensusEngine
     public void Start(long now, ICollection<ConsensusOutput> outputs)
     {
         Begin(now, outputs);
-        var round = Math.Max(_safety.HighQc.Round + 1, Math.Max(_safety.LastVotedRound, 1));
-        EnterRound(round, null);
+        // The highest round this node can prove (its QC's next), not its last voted round: a round
+        // entered through a TC that died with the crash cannot be shown to anyone, and the others,
+        // still in an earlier round, may need exactly this node's timeout for it to form their TC.
+        // Voting is still barred up to LastVotedRound; timing out an earlier round again is safe
+        // (rule 2 holds, and the timeout reports the current, never lower, highest QC).
+        EnterRound(_safety.HighQc.Round + 1, null);
         Drain();
     }
 
@@ -309,6 +331,11 @@ public sealed class ConsensusEngine
         }
 
         _safety = _safety with { LastVotedRound = block.Round };
+        if (block.Id != _lastProposed)
+        {
+            _out.Add(new PersistBlock(block)); // our own proposal was persisted before it left
+        }
+
         _out.Add(new PersistSafetyState(_safety));
         var signature = SigningDomain.SignBlockStatement(_signer, SignedKind.Vote, _config.ChainId, block.Epoch, block.Round, block.Height, block.Id);
         // Votes go to every validator, not only the next leader: each one forms the QC itself, so a
@@ -545,6 +572,16 @@ public sealed class ConsensusEngine
 
     private void Propose()
     {
+        if (_restoredProposals.Remove(_round, out var again))
+        {
+            // Restarted in a round we had already proposed in: send that block again. A new one
+            // would be two proposals for one round — equivocation evidence against an honest node.
+            var resigned = SigningDomain.SignBlockStatement(_signer, SignedKind.Proposal, _config.ChainId, again.Epoch, again.Round, again.Height, again.Id);
+            _lastProposed = again.Id;
+            Broadcast(new Proposal(again, resigned, again.Qc.Round + 1 == _round ? null : _enteredBy), toSelf: true);
+            return;
+        }
+
         var highQc = _safety.HighQc;
         var count = Math.Min(_mempool.Count, _config.MaxTransactionsPerBlock);
         var transactions = new byte[count][];
@@ -559,6 +596,8 @@ public sealed class ConsensusEngine
         var block = new Block(_config.ChainId, _validators.Epoch, _round, highQc.Height + 1, highQc, _me, transactions, evidence, timestamp);
         var signature = SigningDomain.SignBlockStatement(_signer, SignedKind.Proposal, _config.ChainId, block.Epoch, block.Round, block.Height, block.Id);
         var tc = highQc.Round + 1 == _round ? null : _enteredBy;
+        _lastProposed = block.Id;
+        _out.Add(new PersistBlock(block));
         Broadcast(new Proposal(block, signature, tc), toSelf: true);
     }
 
@@ -849,6 +888,7 @@ public sealed class ConsensusEngine
         RemoveWhere(_votes, k => k.Round < floor);
         _qcFormed.RemoveWhere(r => r < floor);
         _tcFormed.RemoveWhere(r => r < floor);
+        RemoveWhere(_restoredProposals, r => r < _round);
         if (_round % 16 == 0)
         {
             _certificates.PruneBelow(floor);
