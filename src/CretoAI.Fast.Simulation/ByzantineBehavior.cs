@@ -12,7 +12,10 @@ namespace CretoAI.Fast.Simulation;
 /// </summary>
 internal static class ByzantineBehavior
 {
-    public static void Transform(SimulatedNode node, List<ConsensusOutput> outputs, Hash32 chainId, DeterministicRandom random, int validatorCount, List<(int To, ConsensusMessage Message)> extra)
+    /// <summary>Least virtual time between two replay bursts of one node: an attacker's bandwidth is finite, and without a bound replayers replaying each other's replays grow the message count without limit.</summary>
+    public const long ReplaySpacing = 10;
+
+    public static void Transform(SimulatedNode node, List<ConsensusOutput> outputs, Hash32 chainId, DeterministicRandom random, int validatorCount, List<(int To, ConsensusMessage Message)> extra, long now)
     {
         if (node.Strategy is not { } strategy)
         {
@@ -87,8 +90,9 @@ internal static class ByzantineBehavior
             }
         }
 
-        if (strategy == ByzantineStrategy.Replay && node.Heard.Count > 0)
+        if (strategy == ByzantineStrategy.Replay && node.Heard.Count > 0 && now - node.LastReplayAt >= ReplaySpacing)
         {
+            node.LastReplayAt = now;
             for (var k = 0; k < 2; k++)
             {
                 extra.Add((random.Next(validatorCount), node.Heard[random.Next(node.Heard.Count)]));

@@ -42,6 +42,9 @@ internal sealed class SimulatedNode
 
     public Block? PersistedTip { get; set; }
 
+    /// <summary>Virtual time of this node's last replay burst (the Replay strategy is bandwidth-limited).</summary>
+    public long LastReplayAt { get; set; } = -ByzantineBehavior.ReplaySpacing;
+
     /// <summary>Blocks on disk: the ones the engine asked to persist (voted for, proposed) and the committed chain.</summary>
     public Dictionary<Hash32, Block> PersistedBlocks { get; } = [];
 

@@ -291,7 +291,7 @@ public sealed class Simulator
     private void Dispatch(SimulatedNode node)
     {
         _extra.Clear();
-        ByzantineBehavior.Transform(node, node.Outputs, _chainId, _random, _validatorCount, _extra);
+        ByzantineBehavior.Transform(node, node.Outputs, _chainId, _random, _validatorCount, _extra, _now);
         foreach (var output in node.Outputs)
         {
             switch (output)
