@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using CretoAI.Fast.Consensus.Weights;
 using CretoAI.Fast.Core;
 using CretoAI.Fast.Reputation.Scores;
@@ -36,6 +37,45 @@ public sealed record LedgerRules
     /// <summary>Consecutive missed windows that count as prolonged downtime (a stake slash).</summary>
     public uint DowntimeWindows { get; init; } = 6;
 
+    /// <summary>Bytes of <see cref="ToCanonicalBytes"/>.</summary>
+    public const int CanonicalSize = 1 + StakeRules.CanonicalSize + ReputationRules.CanonicalSize + (8 + 4 + 4) + (8 + 8 + 4 + 4 + 4 + 4 + 8 + 4) + 8 + 8 + 4;
+
+    /// <summary>
+    /// Every rule in a fixed little-endian layout, for the chain id (two chains whose ledgers differ in
+    /// any constant must not accept each other): version 1; the stake rules (<see cref="StakeRules.WriteCanonical"/>);
+    /// the reputation rules (<see cref="ReputationRules.WriteCanonical"/>); weights: minimum stake u64,
+    /// minimum uptime ppm u32, cap percent u32; adaptive quorum: Byzantine window ms u64, calm period ms u64,
+    /// elevated % u32, high % u32, elevated stability ppm u32, high stability ppm u32, activation delay u64,
+    /// stability window rounds u32; then epoch length u64, participation window u64, downtime windows u32.
+    /// </summary>
+    public byte[] ToCanonicalBytes()
+    {
+        Validate();
+        var bytes = new byte[CanonicalSize];
+        var span = bytes.AsSpan();
+        span[0] = 1;
+        var o = 1;
+        Stake.WriteCanonical(span[o..]);
+        o += StakeRules.CanonicalSize;
+        Reputation.WriteCanonical(span[o..]);
+        o += ReputationRules.CanonicalSize;
+        o = U64(span, o, Weights.MinimumStake);
+        o = U32(span, o, Weights.MinimumUptimePpm);
+        o = U32(span, o, Weights.CapPercent);
+        o = U64(span, o, Quorum.ByzantineWindowMs);
+        o = U64(span, o, Quorum.CalmPeriodMs);
+        o = U32(span, o, Quorum.ElevatedByzantinePercent);
+        o = U32(span, o, Quorum.HighByzantinePercent);
+        o = U32(span, o, Quorum.ElevatedStabilityPpm);
+        o = U32(span, o, Quorum.HighStabilityPpm);
+        o = U64(span, o, Quorum.ActivationDelay);
+        o = U32(span, o, Quorum.StabilityWindowRounds);
+        o = U64(span, o, EpochLengthBlocks);
+        o = U64(span, o, ParticipationWindowBlocks);
+        _ = U32(span, o, DowntimeWindows);
+        return bytes;
+    }
+
     /// <summary>Throws <see cref="InvalidSettingException"/> naming the first bad setting; returns this.</summary>
     public LedgerRules Validate()
     {
@@ -63,5 +103,17 @@ public sealed record LedgerRules
         }
 
         return this;
+    }
+
+    private static int U64(Span<byte> span, int offset, ulong value)
+    {
+        BinaryPrimitives.WriteUInt64LittleEndian(span[offset..], value);
+        return offset + 8;
+    }
+
+    private static int U32(Span<byte> span, int offset, uint value)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(span[offset..], value);
+        return offset + 4;
     }
 }
