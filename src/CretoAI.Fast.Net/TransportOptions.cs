@@ -37,14 +37,15 @@ public sealed class TransportOptions
     public bool InlineScheduling { get; set; } = true;
 
     /// <summary>
-    /// Experimental: receive on accepted connections through the transport's own epoll loop
-    /// (Linux x64) instead of <c>Socket.ReceiveAsync</c>, which saves the EAGAIN <c>recv</c> per
-    /// round trip (3 server system calls instead of ~4) but was not measured faster than the
-    /// default on a shared 2-core machine (docs/benchmarks.md, Load harness). Ignored where
-    /// unsupported. Default off, unless the environment variable <c>CRETOAI_FAST_NET_EVENT_LOOP</c>
-    /// is <c>epoll</c>.
+    /// Receive on accepted connections through the transport's own level-triggered epoll loop
+    /// (Linux x64, <c>EpollEventLoop</c>) instead of <c>Socket.ReceiveAsync</c>: a request/reply
+    /// round trip then costs the server epoll_wait, read and send, as in redis-server, without
+    /// the EAGAIN <c>recv</c> that ReceiveAsync makes before it waits. Measured less server CPU
+    /// per round trip and more round trips at 32 connections (docs/benchmarks.md, Load harness).
+    /// Ignored where unsupported. Default on, unless the environment variable
+    /// <c>CRETOAI_FAST_NET_EVENT_LOOP</c> is <c>socket</c>.
     /// </summary>
-    public bool NativeEventLoop { get; set; } = string.Equals(Environment.GetEnvironmentVariable("CRETOAI_FAST_NET_EVENT_LOOP"), "epoll", StringComparison.OrdinalIgnoreCase);
+    public bool NativeEventLoop { get; set; } = !string.Equals(Environment.GetEnvironmentVariable("CRETOAI_FAST_NET_EVENT_LOOP"), "socket", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Throws <see cref="InvalidSettingException"/> naming the first invalid setting.</summary>
     public void Validate()

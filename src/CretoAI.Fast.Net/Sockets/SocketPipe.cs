@@ -28,6 +28,9 @@ public sealed class SocketPipe : IAsyncDisposable
         _socket = socket;
         _socket.NoDelay = true;
 
+        // Sends are tried synchronously first (TrySendNow); async receives are unaffected.
+        _socket.Blocking = false;
+
         // The input pipe must be able to hold one whole frame of the largest allowed size, or the
         // receive loop would pause before the reader could ever see that frame complete.
         var inputPause = Math.Max(256 * 1024, 2L * maxFrameLength);
@@ -189,7 +192,14 @@ public sealed class SocketPipe : IAsyncDisposable
                             var remaining = segment;
                             while (!remaining.IsEmpty)
                             {
-                                var sent = await _socket.SendAsync(remaining, SocketFlags.None).ConfigureAwait(false);
+                                // Most replies fit the socket's send buffer: one plain send(2)
+                                // on this thread. Only a full buffer waits through SendAsync.
+                                var sent = TrySendNow(remaining.Span);
+                                if (sent == 0)
+                                {
+                                    sent = await _socket.SendAsync(remaining, SocketFlags.None).ConfigureAwait(false);
+                                }
+
                                 Interlocked.Add(ref _bytesSent, sent);
                                 remaining = remaining[sent..];
                             }
@@ -225,6 +235,22 @@ public sealed class SocketPipe : IAsyncDisposable
         {
             await reader.CompleteAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// One non-blocking send(2): the bytes the kernel took, or 0 when its send buffer is full.
+    /// Skips the socket engine's operation queue and lock that SendAsync goes through even when
+    /// it completes at once.
+    /// </summary>
+    private int TrySendNow(ReadOnlySpan<byte> bytes)
+    {
+        var sent = _socket.Send(bytes, SocketFlags.None, out var error);
+        return error switch
+        {
+            SocketError.Success => sent,
+            SocketError.WouldBlock => 0,
+            _ => throw new SocketException((int)error),
+        };
     }
 
     private static bool IsConnectionEnd(SocketError error) =>
