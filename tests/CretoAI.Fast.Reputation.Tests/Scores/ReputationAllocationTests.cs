@@ -27,17 +27,24 @@ public sealed class ReputationAllocationTests
             sum += tracker.ScoreAt(s, 1_800_000_000_000);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var round = 0; round < 100; round++)
+        // One measurement of 1,600 reads must be exactly 0 (up to three: the runtime may charge a one-off
+        // tier-up to this thread; an allocation per read would show in every one).
+        var measured = new List<long>();
+        for (var attempt = 0; attempt < 3 && (measured.Count == 0 || measured.Min() != 0); attempt++)
         {
-            foreach (var s in subjects)
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var round = 0; round < 100; round++)
             {
-                sum += tracker.ScoreAt(s, 1_800_000_000_000 + (ulong)round);
+                foreach (var s in subjects)
+                {
+                    sum += tracker.ScoreAt(s, 1_800_000_000_000 + (ulong)round);
+                }
             }
+
+            measured.Add(GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        Assert.True(measured.Min() == 0, $"1,600 reads allocated {string.Join(", ", measured)} bytes");
         Assert.NotEqual(0u, sum);
     }
 }
