@@ -6,7 +6,7 @@ namespace CretoAI.Fast.Simulation;
 /// Everything that defines one simulated run. Together with <see cref="Seed"/> it determines the run
 /// completely; <see cref="ScenarioGenerator"/> derives the whole thing from a seed number.
 /// </summary>
-public sealed class SimulationOptions
+public sealed record SimulationOptions
 {
     public required ulong Seed { get; init; }
 

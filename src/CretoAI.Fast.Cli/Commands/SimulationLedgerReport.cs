@@ -23,26 +23,8 @@ internal static class SimulationLedgerReport
     {
         ArgumentNullException.ThrowIfNull(options);
         var chains = new Dictionary<int, List<Block>>();
-        var hooked = new SimulationOptions
+        var hooked = options with
         {
-            Seed = options.Seed,
-            Weights = options.Weights,
-            Byzantine = options.Byzantine,
-            TwinIndex = options.TwinIndex,
-            Faults = options.Faults,
-            DropPerMille = options.DropPerMille,
-            DuplicatePerMille = options.DuplicatePerMille,
-            MinDelay = options.MinDelay,
-            MaxDelay = options.MaxDelay,
-            FaultDelay = options.FaultDelay,
-            FaultPhase = options.FaultPhase,
-            BaseRoundTimeout = options.BaseRoundTimeout,
-            MaxBackoffExponent = options.MaxBackoffExponent,
-            RequiredCommitsAfterHeal = options.RequiredCommitsAfterHeal,
-            LivenessRoundBudget = options.LivenessRoundBudget,
-            Scheme = options.Scheme,
-            MaxEvents = options.MaxEvents,
-            ReplayArguments = options.ReplayArguments,
             OnHonestCommit = (instance, committed) =>
             {
                 if (!chains.TryGetValue(instance, out var chain))

@@ -178,13 +178,7 @@ public sealed class ValidatorLedger
 
         var uptime = new uint[_genesis.Length];
         Array.Fill(uptime, VotingWeights.PpmScale);
-        var reputation = new uint[_genesis.Length];
-        Reputation.ScoresAt(_candidates, genesisTimeMs, reputation);
-        var stake = new ulong[_genesis.Length];
-        for (var i = 0; i < stake.Length; i++)
-        {
-            stake[i] = Stake.BondedStake(_candidates[i]);
-        }
+        var (stake, reputation) = StakeAndReputationAt(genesisTimeMs);
 
         var summary = new WeightSummary(_genesis.Length, _genesisSet.TotalWeight, _genesisSet.TotalWeight, 0, _genesisSet.TotalWeight);
         SaveEpochWeights(new EpochWeights { Epoch = 0, ComputedAtHeight = 0, Candidates = _candidates, Stake = stake, ReputationPpm = reputation, UptimePpm = uptime, Weights = weights, Summary = summary });
@@ -395,7 +389,10 @@ public sealed class ValidatorLedger
     private List<TransactionOutcome> ApplyTransactions(Block block, ValidatorSet set, BlockContext at, List<SlashRecord> slashes, List<ByzantineEvidence> evidence)
     {
         var outcomes = new List<TransactionOutcome>(block.Transactions.Count);
-        var pending = new List<(int Index, MLDsa87BatchItem Item)>();
+        // What the second pass needs of each transaction whose signature is checked (the parsed view is
+        // a ref struct and cannot be kept), and the batch handed to the verifier.
+        var pending = new List<(int Index, ulong Nonce, ReadOnlyMemory<byte> Body)>();
+        var items = new List<MLDsa87BatchItem>();
         for (var i = 0; i < block.Transactions.Count; i++)
         {
             var bytes = block.Transactions[i];
@@ -421,7 +418,8 @@ public sealed class ValidatorLedger
 
             var memory = bytes.AsMemory();
             var signedLength = SignedTransaction.HeaderSize + tx.BodyLength;
-            pending.Add((i, new MLDsa87BatchItem(memory.Slice(48, SignedTransaction.PublicKeySize), memory[..signedLength], TransactionContext, memory.Slice(signedLength, SignedTransaction.SignatureSize))));
+            pending.Add((i, tx.Nonce, memory.Slice(SignedTransaction.HeaderSize, tx.BodyLength)));
+            items.Add(new MLDsa87BatchItem(memory.Slice(SignedTransaction.HeaderSize - SignedTransaction.PublicKeySize, SignedTransaction.PublicKeySize), memory[..signedLength], TransactionContext, memory.Slice(signedLength, SignedTransaction.SignatureSize)));
             outcomes.Add(new TransactionOutcome(i, tx.Kind, sender, TransactionVerdict.Applied, null));
         }
 
@@ -430,16 +428,10 @@ public sealed class ValidatorLedger
             return outcomes;
         }
 
-        var items = new MLDsa87BatchItem[pending.Count];
-        for (var k = 0; k < pending.Count; k++)
-        {
-            items[k] = pending[k].Item;
-        }
-
         var verdicts = _verifier.VerifyAll(items);
         for (var k = 0; k < pending.Count; k++)
         {
-            var index = pending[k].Index;
+            var (index, nonce, body) = pending[k];
             var outcome = outcomes[index];
             if (!verdicts[k])
             {
@@ -447,10 +439,9 @@ public sealed class ValidatorLedger
                 continue;
             }
 
-            _ = SignedTransaction.TryParse(block.Transactions[index], out var tx);
-            if (tx.Kind == TransactionKind.Report)
+            if (outcome.Kind == TransactionKind.Report)
             {
-                var refusal = ApplyReport(outcome.Sender, tx.Body, set, at, slashes, evidence);
+                var refusal = ApplyReport(outcome.Sender, body.Span, set, at, slashes, evidence);
                 if (refusal is not null)
                 {
                     outcomes[index] = outcome with { Verdict = TransactionVerdict.Rejected, Reason = refusal };
@@ -459,18 +450,18 @@ public sealed class ValidatorLedger
                 continue;
             }
 
-            var expectedBody = tx.Kind == TransactionKind.Withdraw ? 0 : 8;
-            if (tx.BodyLength != expectedBody)
+            var expectedBody = outcome.Kind == TransactionKind.Withdraw ? 0 : 8;
+            if (body.Length != expectedBody)
             {
-                outcomes[index] = outcome with { Verdict = TransactionVerdict.Malformed, Reason = $"a {tx.Kind} body is {expectedBody} bytes, got {tx.BodyLength}" };
+                outcomes[index] = outcome with { Verdict = TransactionVerdict.Malformed, Reason = $"a {outcome.Kind} body is {expectedBody} bytes, got {body.Length}" };
                 continue;
             }
 
-            var result = tx.Kind switch
+            var result = outcome.Kind switch
             {
-                TransactionKind.Bond => Stake.Bond(outcome.Sender, BinaryPrimitives.ReadUInt64LittleEndian(tx.Body), tx.Nonce, at),
-                TransactionKind.Unbond => Stake.Unbond(outcome.Sender, BinaryPrimitives.ReadUInt64LittleEndian(tx.Body), tx.Nonce, at),
-                _ => Stake.Withdraw(outcome.Sender, tx.Nonce, at),
+                TransactionKind.Bond => Stake.Bond(outcome.Sender, BinaryPrimitives.ReadUInt64LittleEndian(body.Span), nonce, at),
+                TransactionKind.Unbond => Stake.Unbond(outcome.Sender, BinaryPrimitives.ReadUInt64LittleEndian(body.Span), nonce, at),
+                _ => Stake.Withdraw(outcome.Sender, nonce, at),
             };
             if (!result.Applied)
             {
@@ -600,25 +591,36 @@ public sealed class ValidatorLedger
     private EpochWeights CloseEpoch(ulong height)
     {
         var count = _candidates.Length;
-        var stake = new ulong[count];
-        var reputation = new uint[count];
         var uptime = new uint[count];
         var weights = new ulong[count];
         var windows = Rules.EpochLengthBlocks / Rules.ParticipationWindowBlocks;
         for (var i = 0; i < count; i++)
         {
-            stake[i] = Math.Min(Stake.BondedStake(_candidates[i]), VotingWeights.MaxStake);
             uptime[i] = (uint)Math.Min(VotingWeights.PpmScale, _windowsThisEpoch[i] * (ulong)VotingWeights.PpmScale / windows);
         }
 
-        // The bulk path: every candidate's reputation decayed to the boundary block's time at once.
-        Reputation.ScoresAt(_candidates, _timestampMs, reputation);
+        var (stake, reputation) = StakeAndReputationAt(_timestampMs);
         var summary = VotingWeights.Compute(stake, reputation, uptime, weights, Rules.Weights);
         _epoch++;
         var result = new EpochWeights { Epoch = _epoch, ComputedAtHeight = height, Candidates = _candidates, Stake = stake, ReputationPpm = reputation, UptimePpm = uptime, Weights = weights, Summary = summary };
         SaveEpochWeights(result);
         Array.Clear(_windowsThisEpoch);
         return result;
+    }
+
+    // Each candidate's bonded stake (StakeRules keeps it within VotingWeights.MaxStake) and its reputation
+    // decayed to timestampMs, all candidates in one pass of the bulk decay kernel.
+    private (ulong[] Stake, uint[] Reputation) StakeAndReputationAt(ulong timestampMs)
+    {
+        var stake = new ulong[_candidates.Length];
+        for (var i = 0; i < stake.Length; i++)
+        {
+            stake[i] = Stake.BondedStake(_candidates[i]);
+        }
+
+        var reputation = new uint[_candidates.Length];
+        Reputation.ScoresAt(_candidates, timestampMs, reputation);
+        return (stake, reputation);
     }
 
     private static Hash32 EvidenceId(EvidenceKey key)
