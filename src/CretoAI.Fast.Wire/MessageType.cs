@@ -29,4 +29,37 @@ public enum MessageType : ushort
 
     /// <summary>Reply to <see cref="Ping"/>: the same payload and correlation id, with the Response flag.</summary>
     Pong = 0x0011,
+
+    /// <summary>Validator link: one consensus message (proposal, vote, timeout, evidence, block request/response), consensus codec payload; no reply.</summary>
+    ConsensusMessage = 0x0100,
+
+    /// <summary>Validator link: ask for committed blocks from a height, bounded in count and bytes; answered by <see cref="SyncResponse"/>.</summary>
+    SyncRequest = 0x0110,
+
+    /// <summary>Validator link: a batch of committed blocks with their commit certificates, answer to <see cref="SyncRequest"/>.</summary>
+    SyncResponse = 0x0111,
+
+    /// <summary>Client: submit one signed transaction envelope; answered by <see cref="SubmitResult"/>.</summary>
+    SubmitTransaction = 0x0200,
+
+    /// <summary>Client: the admission verdict of a submitted transaction.</summary>
+    SubmitResult = 0x0201,
+
+    /// <summary>Client: ask for the node's status; answered by <see cref="StatusReply"/>.</summary>
+    StatusRequest = 0x0202,
+
+    /// <summary>Client: the node's status (height, hashes, round, mempool, links).</summary>
+    StatusReply = 0x0203,
+
+    /// <summary>Client: ask for one committed block by height; answered by <see cref="BlockInfo"/> or an error.</summary>
+    GetBlock = 0x0204,
+
+    /// <summary>Client: a committed block's summary with its transaction ids and verdicts.</summary>
+    BlockInfo = 0x0205,
+
+    /// <summary>Client: subscribe to commits from a height; the node streams <see cref="CommitNotice"/> frames with this request's correlation id.</summary>
+    Subscribe = 0x0206,
+
+    /// <summary>Client: one committed block pushed to a subscriber (same payload as <see cref="BlockInfo"/>).</summary>
+    CommitNotice = 0x0207,
 }

@@ -8,6 +8,8 @@ public static class MessageTypes
     {
         MessageType.Hello or MessageType.Welcome or MessageType.Authenticate or MessageType.Ready => true,
         MessageType.Error or MessageType.Ping or MessageType.Pong => true,
+        MessageType.ConsensusMessage or MessageType.SyncRequest or MessageType.SyncResponse => true,
+        >= MessageType.SubmitTransaction and <= MessageType.CommitNotice => true,
         _ => false,
     };
 

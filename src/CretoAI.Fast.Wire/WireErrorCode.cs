@@ -27,6 +27,9 @@ public enum WireErrorCode : ushort
     FieldTooLarge = 24,
     UnexpectedMessage = 25,
 
+    /// <summary>The requested item (a block height, say) does not exist on this node.</summary>
+    NotFound = 26,
+
     // Handshake.
     HandshakeRequired = 100,
     HandshakeTimeout = 101,
