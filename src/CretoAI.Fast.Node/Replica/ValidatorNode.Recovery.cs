@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Diagnostics;
 using CretoAI.Fast.Consensus.Engine;
 using CretoAI.Fast.Consensus.Messages;
@@ -159,23 +158,19 @@ public sealed partial class ValidatorNode
     private static byte[] EncodeSafety(SafetyState safety)
     {
         var writer = new ArrayBufferWriter<byte>(4096);
-        var head = writer.GetSpan(24);
-        BinaryPrimitives.WriteUInt64LittleEndian(head, safety.Epoch);
-        BinaryPrimitives.WriteUInt64LittleEndian(head[8..], safety.LastVotedRound);
-        BinaryPrimitives.WriteUInt64LittleEndian(head[16..], safety.LockedRound);
-        writer.Advance(24);
-        ConsensusCodec.WriteQuorumCertificate(writer, safety.HighQc);
+        SafetyStateCodec.Write(writer, safety);
         return writer.WrittenSpan.ToArray();
     }
 
     private static SafetyState DecodeSafety(ReadOnlySpan<byte> payload)
     {
-        if (payload.Length < 24 || ConsensusCodec.TryReadQuorumCertificate(payload[24..], CodecLimits, out var qc) != ConsensusDecodeError.None)
+        var error = SafetyStateCodec.TryRead(payload, CodecLimits, out var state);
+        if (error != ConsensusDecodeError.None)
         {
-            throw new StorageException(StorageError.StateCorrupt, "A safety-state WAL record does not decode.");
+            throw new StorageException(StorageError.StateCorrupt, $"A safety-state WAL record does not decode ({error}).");
         }
 
-        return new SafetyState(BinaryPrimitives.ReadUInt64LittleEndian(payload), BinaryPrimitives.ReadUInt64LittleEndian(payload[8..]), BinaryPrimitives.ReadUInt64LittleEndian(payload[16..]), qc!);
+        return state!;
     }
 
     /// <summary>
