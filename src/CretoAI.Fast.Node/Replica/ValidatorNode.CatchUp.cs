@@ -184,44 +184,20 @@ public sealed partial class ValidatorNode
 
     private List<(Block, QuorumCertificate, byte[])>? DecodeBatch(byte[] payload, int peer)
     {
-        var span = payload.AsSpan();
-        if (span.Length < 4)
+        var error = CommittedBlockCodec.TryReadBatch(payload, CodecLimits, out var blocks);
+        if (error != ConsensusDecodeError.None)
         {
+            _log.LogWarning("Catch-up: validator {Peer}'s sync batch does not decode ({Error}); ignored.", peer, error);
             return null;
         }
 
-        var count = BinaryPrimitives.ReadInt32LittleEndian(span);
-        span = span[4..];
-        if (count < 0 || count > CodecLimits.MaxBlocksPerBatch)
+        var result = new List<(Block, QuorumCertificate, byte[])>(blocks!.Count);
+        var writer = new ArrayBufferWriter<byte>(64 * 1024);
+        foreach (var entry in blocks)
         {
-            _log.LogWarning("Catch-up: validator {Peer} sent a batch claiming {Count} blocks; ignored.", peer, count);
-            return null;
-        }
-
-        var result = new List<(Block, QuorumCertificate, byte[])>(count);
-        for (var i = 0; i < count; i++)
-        {
-            if (span.Length < 4)
-            {
-                return null;
-            }
-
-            var length = BinaryPrimitives.ReadInt32LittleEndian(span);
-            if (length < 0 || length > span.Length - 4)
-            {
-                return null;
-            }
-
-            var bytes = span.Slice(4, length);
-            var error = CommittedBlockCodec.TryRead(bytes, CodecLimits, out var block, out var certificate);
-            if (error != ConsensusDecodeError.None)
-            {
-                _log.LogWarning("Catch-up: block {Index} of validator {Peer}'s batch does not decode ({Error}); batch ignored.", i, peer, error);
-                return null;
-            }
-
-            result.Add((block!, certificate!, bytes.ToArray()));
-            span = span[(4 + length)..];
+            writer.ResetWrittenCount();
+            CommittedBlockCodec.Write(writer, entry.Block, entry.Certificate);
+            result.Add((entry.Block, entry.Certificate, writer.WrittenSpan.ToArray()));
         }
 
         return result;
@@ -280,13 +256,11 @@ public sealed partial class ValidatorNode
             }
 
             var block = ArchivedBlock.CommittedBlock(record);
-            if (count > 0 && writer.WrittenCount + 4 + block.Length > maxBytes)
+            if (count > 0 && writer.WrittenCount + block.Length > maxBytes)
             {
                 break;
             }
 
-            BinaryPrimitives.WriteInt32LittleEndian(writer.GetSpan(4), block.Length);
-            writer.Advance(4);
             writer.Write(block.Span);
             count++;
         }

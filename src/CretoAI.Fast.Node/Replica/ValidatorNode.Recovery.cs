@@ -41,7 +41,6 @@ public sealed partial class ValidatorNode
         _archive = BlockArchive.Open(Path.Combine(dataDirectory, "blocks"), _loggers.CreateLogger("cretoai.storage"));
         var state = new StoreReplicatedState(_storage.State);
         _ledger = new ValidatorLedger(state, _genesis.LedgerRules, _chainId, _validators, _genesis.CreateLedgerValidators(), _batchVerifier);
-        ConfigureLedger(_ledger, state);
         if (!_ledger.IsInitialized)
         {
             _ledger.InitializeGenesis(_genesis.GenesisTimeMs);
@@ -202,7 +201,7 @@ public sealed partial class ValidatorNode
 
         var clock = Stopwatch.StartNew();
         _archive.Flush();
-        if (Volatile.Read(ref _lastSafety) is { } safety)
+        if (_lastSafety is { } safety)
         {
             _storage.Wal.Append(WalRecordKind.SafetyState, EncodeSafety(safety));
             _storage.Wal.Commit();

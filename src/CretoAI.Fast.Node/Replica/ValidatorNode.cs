@@ -72,14 +72,8 @@ public sealed partial class ValidatorNode : IValidatorNode
 
         _mempool = new Mempool(settings.MempoolMaxTransactions, settings.MempoolMaxBytes);
         _signatures = new VerifiedSignatureCache(MLDsa87ConsensusVerifier.Fast);
-        _listen = ParseEndPoint("listen", settings.Listen);
-        var peers = new List<EndPoint>();
-        for (var i = 0; i < settings.Peers.Count; i++)
-        {
-            peers.Add(ParseEndPoint($"peers[{i}]", settings.Peers[i]));
-        }
-
-        _peers = peers;
+        _listen = settings.GetListenEndPoint();
+        _peers = settings.GetPeerEndPoints();
         _status = new NodeStatus(identity.NodeId, _chainId, 0, Hash32.Zero, Hash32.Zero, 0, 0, 0, 0, 0, CatchingUp: true);
     }
 
@@ -211,39 +205,6 @@ public sealed partial class ValidatorNode : IValidatorNode
         {
             // Stopping.
         }
-    }
-
-    private static IPEndPoint ParseEndPoint(string setting, string value)
-    {
-        if (IPEndPoint.TryParse(value, out var ip) && ip.Port > 0)
-        {
-            return ip;
-        }
-
-        var colon = value.LastIndexOf(':');
-        if (colon > 0 && int.TryParse(value.AsSpan(colon + 1), out var port) && port is > 0 and < 65536)
-        {
-            var host = value[..colon];
-            if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
-            {
-                return new IPEndPoint(IPAddress.Loopback, port);
-            }
-
-            try
-            {
-                var addresses = Dns.GetHostAddresses(host);
-                if (addresses.Length > 0)
-                {
-                    return new IPEndPoint(addresses[0], port);
-                }
-            }
-            catch (System.Net.Sockets.SocketException ex)
-            {
-                throw new InvalidSettingException(setting, $"cannot resolve host '{host}': {ex.Message}", ex);
-            }
-        }
-
-        throw new InvalidSettingException(setting, $"'{value}' is not HOST:PORT with a port in 1..65535");
     }
 
     private sealed class ValidatorAuthorizer(ValidatorSet validators) : IPeerAuthorizer

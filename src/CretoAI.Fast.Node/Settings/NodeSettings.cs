@@ -176,7 +176,7 @@ public sealed class NodeSettings
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            throw new InvalidSettingException("data_directory", $"'{data}' is not writable by this process: {e.Message}");
+            throw new InvalidSettingException("data_directory", $"'{data}' is not writable by this process: {e.Message}", e);
         }
 
         RequireFile("identity_key_file", IdentityKeyFile, " (create one with 'cretoai-fast keys generate')");

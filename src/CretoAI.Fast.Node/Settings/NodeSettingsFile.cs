@@ -127,7 +127,7 @@ public static class NodeSettingsFile
                 throw;
             }
 
-            throw new InvalidSettingException(e.Setting, $"{Reason(e).TrimEnd('.')} (set by {source}).");
+            throw new InvalidSettingException(e.Setting, $"{Reason(e).TrimEnd('.')} (set by {source}).", e);
         }
     }
 
@@ -240,11 +240,11 @@ public static class NodeSettingsFile
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new InvalidSettingException("--config", $"config file '{path}' does not exist.");
+            throw new InvalidSettingException("--config", $"config file '{path}' does not exist.", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
-            throw new InvalidSettingException("--config", $"cannot read config file '{path}': {e.Message}");
+            throw new InvalidSettingException("--config", $"cannot read config file '{path}': {e.Message}", e);
         }
 
         var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false };
@@ -257,7 +257,7 @@ public static class NodeSettingsFile
         {
             var line = e.LineNumber is { } l ? string.Create(CultureInfo.InvariantCulture, $" at line {l + 1}") : string.Empty;
             var cut = e.Message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            throw new InvalidSettingException("--config", $"config file '{path}' is not valid JSON{line}: {(cut > 0 ? e.Message[..cut] : e.Message)}");
+            throw new InvalidSettingException("--config", $"config file '{path}' is not valid JSON{line}: {(cut > 0 ? e.Message[..cut] : e.Message)}", e);
         }
 
         using (document)
