@@ -1,10 +1,8 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using CretoAI.Fast.Net;
 using CretoAI.Fast.Wire;
 using CretoAI.Fast.Wire.Client;
 using CretoAI.Fast.Wire.Handshake;
-using Microsoft.Extensions.Logging;
 
 namespace CretoAI.Fast.Node.Replica;
 
@@ -47,7 +45,7 @@ internal sealed class ClientGateway(ValidatorNode node) : IRequestHandler
             case MessageType.StatusRequest:
                 {
                     var writer = new ArrayBufferWriter<byte>(256);
-                    ToMessage(node.LiveStatus()).WriteTo(writer);
+                    node.StatusMessage().WriteTo(writer);
                     context.Reply(MessageType.StatusReply, header.CorrelationId, writer.WrittenSpan);
                     return true;
                 }
@@ -89,7 +87,11 @@ internal sealed class ClientGateway(ValidatorNode node) : IRequestHandler
                         return true;
                     }
 
-                    node.Subscribe(context.OpenStream(header.CorrelationId), request.FromHeight);
+                    if (context.TryOpenStream(header.CorrelationId, out var stream))
+                    {
+                        node.Subscribe(stream!, request.FromHeight);
+                    }
+
                     return true;
                 }
 
@@ -145,5 +147,4 @@ internal sealed class ClientGateway(ValidatorNode node) : IRequestHandler
         });
     }
 
-    private static StatusMessage ToMessage(NodeStatus s) => default!;
 }

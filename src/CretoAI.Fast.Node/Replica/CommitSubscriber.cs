@@ -47,7 +47,7 @@ internal sealed class CommitSubscriber
 
     public async Task PumpAsync(CancellationToken stopping)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _closed.Token);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _closed.Token, _stream.Closed);
         var token = linked.Token;
         var writer = new System.Buffers.ArrayBufferWriter<byte>(1024);
         try
@@ -77,6 +77,10 @@ internal sealed class CommitSubscriber
         catch (OperationCanceledException)
         {
             // Node stopping or subscriber gone.
+        }
+        finally
+        {
+            _stream.Close();
         }
     }
 }

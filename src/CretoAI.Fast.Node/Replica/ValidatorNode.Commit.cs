@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using CretoAI.Fast.Consensus.Messages;
 using CretoAI.Fast.Core;
 using CretoAI.Fast.Crypto;
-using CretoAI.Fast.Reputation.Ledger;
 using CretoAI.Fast.Storage;
 using CretoAI.Fast.Wire.Client;
 using Microsoft.Extensions.Logging;
@@ -170,6 +168,13 @@ public sealed partial class ValidatorNode
         MempoolBytes = _mempool.Bytes,
         CatchingUp = _catchingUp,
     };
+
+    /// <summary>The status as the client protocol reports it.</summary>
+    internal StatusMessage StatusMessage()
+    {
+        var s = LiveStatus();
+        return new StatusMessage(s.NodeId, s.ChainId, _me, s.Height, s.BlockHash, s.StateHash, s.Round, s.Epoch, s.ConnectedValidators, s.MempoolTransactions, s.MempoolBytes, s.CatchingUp, CommittedTransactions, (byte)(_ledger?.Quorum.DecidedLevel ?? default));
+    }
 
     public bool TryGetCommittedBlock(ulong height, out CommittedBlockSummary block)
     {

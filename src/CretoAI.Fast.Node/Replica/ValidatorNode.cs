@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
 using System.Net;
-using CretoAI.Fast.Consensus.Certificates;
 using CretoAI.Fast.Consensus.Engine;
-using CretoAI.Fast.Consensus.Messages;
 using CretoAI.Fast.Consensus.Signing;
 using CretoAI.Fast.Consensus.Validators;
 using CretoAI.Fast.Core;
@@ -13,8 +10,6 @@ using CretoAI.Fast.Node.Settings;
 using CretoAI.Fast.Reputation.Ledger;
 using CretoAI.Fast.Storage;
 using CretoAI.Fast.Storage.Blocks;
-using CretoAI.Fast.Storage.State;
-using CretoAI.Fast.Wire.Client;
 using Microsoft.Extensions.Logging;
 
 namespace CretoAI.Fast.Node.Replica;
