@@ -39,6 +39,7 @@ public static class Program
         root.Subcommands.Add(PingCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
+        root.Subcommands.Add(TestnetCommand.Create());
         return root;
     }
 }
