@@ -40,6 +40,7 @@ public static class Program
         root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(TestnetCommand.Create());
+        root.Subcommands.Add(ConfigCommand.Create());
         return root;
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Invocation;
 using System.Globalization;
 using CretoAI.Fast.Core;
 using CretoAI.Fast.Crypto.Keys;
@@ -32,8 +31,6 @@ internal static class TestnetCommand
     public const ulong ValidatorBalance = 1_000_000;
 
     public const uint ValidatorReputationPpm = 500_000;
-
-    public const int UsageOrIoError = 2;
 
     public static Command Create()
     {
@@ -72,7 +69,7 @@ internal static class TestnetCommand
         {
             validators, outDirectory, basePort, force, chainName, genesisTime,
         };
-        init.Action = new TestnetAction(result =>
+        init.Action = new ScriptAction(result =>
         {
             var count = result.GetValue(validators) ?? throw new InvalidSettingException("--validators", $"is required (1..{MaxValidators}).");
             var directory = result.GetValue(outDirectory) is { Length: > 0 } d ? d : throw new InvalidSettingException("--out", "is required.");
@@ -96,7 +93,7 @@ internal static class TestnetCommand
         });
 
         var testnet = new Command("testnet", "Create local test networks (see 'testnet init').") { init };
-        testnet.Action = new TestnetAction(_ => throw new InvalidSettingException("testnet", "choose a subcommand: init (see 'cretoai-fast testnet init --help')."));
+        testnet.Action = new ScriptAction(_ => throw new InvalidSettingException("testnet", "choose a subcommand: init (see 'cretoai-fast testnet init --help')."));
         return testnet;
     }
 
@@ -215,46 +212,6 @@ internal static class TestnetCommand
         else
         {
             Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-    }
-
-    /// <summary>
-    /// Runs a testnet subcommand so that every usage error exits 2 (like <c>keys</c>): scripts can
-    /// tell "bad arguments or files" from success without parsing text. Parse errors are cleared so
-    /// this action runs and reports them itself, on the invocation's error writer.
-    /// </summary>
-    private sealed class TestnetAction(Func<ParseResult, Task<int>> body) : AsynchronousCommandLineAction
-    {
-        public override bool ClearsParseErrors => true;
-
-        public override async Task<int> InvokeAsync(ParseResult parseResult, CancellationToken cancellationToken = default)
-        {
-            var error = parseResult.InvocationConfiguration.Error;
-            if (parseResult.Errors.Count > 0 || parseResult.UnmatchedTokens.Count > 0)
-            {
-                foreach (var parseError in parseResult.Errors)
-                {
-                    await error.WriteLineAsync($"error: {parseError.Message}").ConfigureAwait(false);
-                }
-
-                foreach (var token in parseResult.UnmatchedTokens)
-                {
-                    await error.WriteLineAsync($"error: unrecognized argument '{token}'").ConfigureAwait(false);
-                }
-
-                await error.WriteLineAsync("usage: see 'cretoai-fast testnet init --help'").ConfigureAwait(false);
-                return UsageOrIoError;
-            }
-
-            try
-            {
-                return await body(parseResult).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is InvalidSettingException or IOException or UnauthorizedAccessException)
-            {
-                await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
-                return UsageOrIoError;
-            }
         }
     }
 }
