@@ -65,7 +65,7 @@ internal sealed class ClientCommandAction(Func<ParseResult, CancellationToken, T
             await error.WriteLineAsync("cancelled").ConfigureAwait(false);
             return 130;
         }
-        catch (Exception ex) when (ex is WireException or IOException or SocketException or TimeoutException or OperationCanceledException)
+        catch (Exception ex) when (ex is WireException or IOException or SocketException or TimeoutException or OperationCanceledException or Net.Client.SubscriptionOverflowException)
         {
             // The node went away or answered with an error in the middle of the command.
             await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
