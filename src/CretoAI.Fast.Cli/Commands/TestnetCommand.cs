@@ -149,7 +149,7 @@ internal static class TestnetCommand
                         "genesis_time_ms" => "--genesis-time-ms",
                         _ => "genesis",
                     };
-                    throw new InvalidSettingException(option, e.Reason);
+                    throw new InvalidSettingException(option, e.Reason, e);
                 }
 
                 for (var i = 0; i < keys.Length; i++)
