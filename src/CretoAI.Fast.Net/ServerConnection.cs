@@ -173,6 +173,7 @@ internal sealed class ServerConnection
                 }
 
                 _server.Counters.AddFrames(received, context.RepliesWritten);
+                _server.Counters.AddBytes(result.Buffer.Length - buffer.Length, output.UnflushedBytes);
                 if (output.UnflushedBytes > 0 || error != WireErrorCode.None)
                 {
                     var flush = await output.FlushAsync().ConfigureAwait(false);
