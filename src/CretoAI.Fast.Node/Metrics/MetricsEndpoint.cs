@@ -25,6 +25,10 @@ public sealed class MetricsEndpoint : IAsyncDisposable
     /// <summary>Time a client has to send its request head.</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
 
+    private const int MaxLingerBytes = 64 * 1024;
+
+    private static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(1);
+
     private static readonly byte[] HeadTerminator = "\r\n\r\n"u8.ToArray();
 
     private readonly PrometheusReplicaObserver _metrics;
@@ -348,7 +352,23 @@ public sealed class MetricsEndpoint : IAsyncDisposable
 
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
 
-        // Half-close first so the client reads the whole answer before it sees the connection end.
+        // Half-close, then read what the client still sends (a request larger than we accept, say)
+        // until it closes: closing with unread input makes the kernel send a reset, and a reset can
+        // destroy the answer before the client has read it. Bounded in bytes and time.
         stream.Socket.Shutdown(SocketShutdown.Send);
+        using var linger = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        linger.CancelAfter(LingerTimeout);
+        var discard = new byte[4096];
+        var drained = 0;
+        while (drained < MaxLingerBytes)
+        {
+            var read = await stream.ReadAsync(discard, linger.Token).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            drained += read;
+        }
     }
 }
