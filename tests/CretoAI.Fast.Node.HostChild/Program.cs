@@ -1,6 +1,6 @@
 using System.Globalization;
-using CretoAI.Fast.Node.Hosting;
 using CretoAI.Fast.Node.HostChild;
+using CretoAI.Fast.Node.Hosting;
 using CretoAI.Fast.Node.Replica;
 using CretoAI.Fast.Node.Settings;
 using Microsoft.Extensions.DependencyInjection;
