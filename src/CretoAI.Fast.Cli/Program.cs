@@ -39,6 +39,9 @@ public static class Program
         root.Subcommands.Add(PingCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(BlockCommand.Create());
+        root.Subcommands.Add(TxCommand.Create());
         return root;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CretoAI.Fast.Core;
 using CretoAI.Fast.Node.HostChild;
 using CretoAI.Fast.Node.Hosting;
 using CretoAI.Fast.Node.Replica;
@@ -57,7 +58,7 @@ return await ValidatorHost.RunAsync(new ValidatorHostOptions
             StopHonoursCancellation = !stopIgnoresCancel,
             StartFailure = failStart switch
             {
-                "config" => new NodeConfigurationException("identity_key_file 'node.key': not an ML-DSA-87 private key"),
+                "config" => new InvalidSettingException("identity_key_file", "'node.key' is not an ML-DSA-87 private key."),
                 "io" => new IOException("data_directory 'data': locked by another process"),
                 _ => null,
             },

@@ -68,7 +68,7 @@ public sealed class HostProcessTests(ITestOutputHelper output)
         Assert.Equal(ValidatorExitCode.BadConfiguration, await child.WaitForExitAsync(Wait));
 
         var line = Assert.Single(child.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        Assert.EndsWith("bad configuration: identity_key_file 'node.key': not an ML-DSA-87 private key", line, StringComparison.Ordinal);
+        Assert.EndsWith("bad configuration: Setting 'identity_key_file': 'node.key' is not an ML-DSA-87 private key.", line, StringComparison.Ordinal);
     }
 
     [Fact]

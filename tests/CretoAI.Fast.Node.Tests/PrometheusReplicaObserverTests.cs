@@ -21,7 +21,7 @@ public sealed class PrometheusReplicaObserverTests
 
         var exposition = await ScrapeAsync(observer);
 
-        var documented = Repository.DocumentedMetrics();
+        var documented = MetricsDocument.Metrics();
         Assert.True(documented.Count >= 46, $"docs/metrics.md lists {documented.Count} metrics");
         foreach (var (name, type, _) in documented)
         {
@@ -42,8 +42,8 @@ public sealed class PrometheusReplicaObserverTests
     [Fact]
     public async Task Seed_metrics_keep_their_names_under_the_prefix()
     {
-        var documented = Repository.DocumentedMetrics();
-        var seed = await File.ReadAllTextAsync(Path.Combine(Repository.Root(), "docs", "metrics.md"));
+        var documented = MetricsDocument.Metrics();
+        var seed = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "docs", "metrics.md"));
         foreach (var name in new[]
         {
             "weighted_voting_total_stake", "weighted_voting_eligible_voters", "weighted_voting_avg_weight", "weighted_voting_calc_duration_seconds",

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using CretoAI.Fast.Core;
+using CretoAI.Fast.Node.Chain;
 using CretoAI.Fast.Node.HostChild;
 using CretoAI.Fast.Node.Hosting;
 using CretoAI.Fast.Node.Replica;
@@ -158,13 +160,13 @@ public sealed class ValidatorHostTests(ITestOutputHelper output)
     public async Task A_node_configuration_error_exits_2_with_one_line()
     {
         using var environment = new EnvironmentScope(("NOTIFY_SOCKET", null));
-        var node = new FakeValidatorNode { StartFailure = new NodeConfigurationException("identity_key_file 'node.key': not an ML-DSA-87 private key") };
+        var node = new FakeValidatorNode { StartFailure = new InvalidSettingException("identity_key_file", "'node.key' is not an ML-DSA-87 private key.") };
         var logs = new LogCapture();
 
         Assert.Equal(ValidatorExitCode.BadConfiguration, await ValidatorHost.RunAsync(Options(node, logs)).WaitAsync(Wait));
 
         var error = Assert.Single(logs.Entries, entry => entry.Level >= LogLevel.Warning);
-        Assert.Equal("bad configuration: identity_key_file 'node.key': not an ML-DSA-87 private key", error.Message);
+        Assert.Equal("bad configuration: Setting 'identity_key_file': 'node.key' is not an ML-DSA-87 private key.", error.Message);
         Assert.DoesNotContain(logs.Entries, entry => entry.Exception is not null);
         Assert.True(node.Disposed, "a node whose start failed is still disposed");
     }
@@ -184,11 +186,12 @@ public sealed class ValidatorHostTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("9400", 15)]
-    [InlineData("127.0.0.1:99999", 15)]
-    [InlineData("", 0)]
-    [InlineData("", 100_000)]
-    public async Task Bad_settings_exit_2_before_anything_starts(string metricsListen, int shutdownTimeoutSeconds)
+    [InlineData("9400", 15, "metrics_listen")]
+    [InlineData("127.0.0.1:99999", 15, "metrics_listen")]
+    [InlineData("127.0.0.1:7400", 15, "metrics_listen")]
+    [InlineData("", 0, "shutdown_timeout_seconds")]
+    [InlineData("", 100_000, "shutdown_timeout_seconds")]
+    public async Task Bad_settings_exit_2_before_anything_starts(string metricsListen, int shutdownTimeoutSeconds, string setting)
     {
         using var environment = new EnvironmentScope(("NOTIFY_SOCKET", null));
         var created = false;
@@ -203,8 +206,57 @@ public sealed class ValidatorHostTests(ITestOutputHelper output)
 
         Assert.False(created);
         var error = Assert.Single(logs.Entries, entry => entry.Level >= LogLevel.Warning);
-        Assert.StartsWith("bad configuration: ", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"bad configuration: Setting '{setting}': ", error.Message, StringComparison.Ordinal);
         output.WriteLine(error.Message);
+    }
+
+    [Fact]
+    public async Task A_genesis_error_exits_2()
+    {
+        using var environment = new EnvironmentScope(("NOTIFY_SOCKET", null));
+        var logs = new LogCapture();
+        var options = Options(null, logs, factory: _ => throw new GenesisException("genesis.json", "validators[1].stake", "below the minimum stake 100000"));
+
+        Assert.Equal(ValidatorExitCode.BadConfiguration, await ValidatorHost.RunAsync(options).WaitAsync(Wait));
+
+        var error = Assert.Single(logs.Entries, entry => entry.Level >= LogLevel.Warning);
+        Assert.StartsWith("bad configuration: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_watchdog_setting_off_means_no_pings_even_when_asked()
+    {
+        using var notify = new NotifySocket();
+        using var environment = new EnvironmentScope(("NOTIFY_SOCKET", notify.Name), ("WATCHDOG_USEC", "100000"));
+        var node = new FakeValidatorNode();
+        using var stop = new CancellationTokenSource();
+        var options = Options(node, new LogCapture());
+        options.Settings.Watchdog = false;
+
+        var run = ValidatorHost.RunAsync(options, stop.Token);
+        await notify.ReceiveUntilAsync("READY=1", Wait);
+        Assert.Null(await notify.ReceiveAsync(TimeSpan.FromMilliseconds(300)));
+
+        await stop.CancelAsync();
+        Assert.Equal(ValidatorExitCode.Clean, await run.WaitAsync(Wait));
+    }
+
+    [Fact]
+    public async Task The_log_level_setting_applies_when_the_options_leave_it_open()
+    {
+        using var environment = new EnvironmentScope(("NOTIFY_SOCKET", null));
+        var node = new FakeValidatorNode();
+        var logs = new LogCapture();
+        using var stop = new CancellationTokenSource();
+        var options = Options(node, logs, minimumLevel: null);
+        options.Settings.LogLevel = LogLevel.Warning;
+
+        var run = ValidatorHost.RunAsync(options, stop.Token);
+        await node.Started.WaitAsync(Wait);
+        await stop.CancelAsync();
+
+        Assert.Equal(ValidatorExitCode.Clean, await run.WaitAsync(Wait));
+        Assert.DoesNotContain(logs.Entries, entry => entry.Level < LogLevel.Warning);
     }
 
     [Fact]
@@ -265,7 +317,7 @@ public sealed class ValidatorHostTests(ITestOutputHelper output)
         int shutdownTimeoutSeconds = 15,
         Func<IValidatorNode, bool>? isHealthy = null,
         Func<IServiceProvider, IValidatorNode>? factory = null,
-        LogLevel minimumLevel = LogLevel.Information)
+        LogLevel? minimumLevel = LogLevel.Information)
     {
         var settings = new NodeSettings { MetricsListen = metricsListen, ShutdownTimeoutSeconds = shutdownTimeoutSeconds };
         return new ValidatorHostOptions

@@ -28,7 +28,10 @@ internal sealed class SystemdNotifier : IDisposable
     public string Path { get; }
 
     /// <summary>The watchdog timeout asked for (<c>$WATCHDOG_USEC</c>, for this process per <c>$WATCHDOG_PID</c>), or null.</summary>
-    public TimeSpan? WatchdogInterval { get; }
+    public TimeSpan? WatchdogInterval { get; private set; }
+
+    /// <summary>Never ping, whatever the environment asks (the watchdog setting is off).</summary>
+    public void DisableWatchdog() => WatchdogInterval = null;
 
     /// <summary>
     /// Reads <c>NOTIFY_SOCKET</c>, <c>WATCHDOG_USEC</c> and <c>WATCHDOG_PID</c>. Null when there is no

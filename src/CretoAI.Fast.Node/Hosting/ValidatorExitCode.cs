@@ -12,6 +12,9 @@ public static class ValidatorExitCode
     /// </summary>
     public const int Failure = 1;
 
-    /// <summary>The configuration is wrong (a setting, the key file, the genesis file): fix it and start again.</summary>
+    /// <summary>
+    /// The configuration is wrong (a setting, the key file, the genesis file: <c>InvalidSettingException</c>,
+    /// <c>GenesisException</c>): fix it and start again.
+    /// </summary>
     public const int BadConfiguration = 2;
 }

@@ -1,3 +1,5 @@
+using CretoAI.Fast.Core;
+using CretoAI.Fast.Node.Chain;
 using CretoAI.Fast.Node.Metrics;
 using CretoAI.Fast.Node.Replica;
 using CretoAI.Fast.Node.Settings;
@@ -12,17 +14,14 @@ namespace CretoAI.Fast.Node.Hosting;
 /// Runs one validator as a daemon on the .NET Generic Host until SIGTERM, Ctrl-C or cancellation,
 /// and returns the process exit code (<see cref="ValidatorExitCode"/>): the hosted validator and its
 /// metrics endpoint, console or journald logging, sd_notify READY/STOPPING/WATCHDOG when a service
-/// manager asks for them, and a graceful stop bounded by shutdown_timeout_seconds. Expected failures
-/// (bad configuration, a taken port) are logged as one line, without a stack trace unless the log
-/// level is Debug or lower.
+/// manager asks for them, and a graceful stop bounded by shutdown_timeout_seconds. The settings are
+/// validated first (<see cref="NodeSettings.Validate"/>). Expected failures (bad configuration, a
+/// taken port) are logged as one line, without a stack trace unless the log level is Debug or lower.
 /// </summary>
 public static class ValidatorHost
 {
     /// <summary>Log category of the host's own messages.</summary>
     public const string LogCategory = "CretoAI.Fast.Node";
-
-    /// <summary>Longest shutdown_timeout_seconds accepted.</summary>
-    public const int MaxShutdownTimeoutSeconds = 3600;
 
     /// <summary>Runs the validator the factory creates with default options.</summary>
     public static Task<int> RunAsync(NodeSettings settings, Func<IServiceProvider, IValidatorNode> nodeFactory, CancellationToken cancellationToken = default) =>
@@ -47,10 +46,13 @@ public static class ValidatorHost
                 logger.LogWarning("systemd: {Problem}", notifierProblem);
             }
 
-            var problem = Validate(options.Settings);
-            if (problem is not null)
+            try
             {
-                logger.LogError("bad configuration: {Problem}", problem);
+                options.Settings.Validate();
+            }
+            catch (InvalidSettingException ex)
+            {
+                logger.LogError("bad configuration: {Reason}", OneLine(ex));
                 return ValidatorExitCode.BadConfiguration;
             }
 
@@ -70,7 +72,7 @@ public static class ValidatorHost
                     logger.LogInformation("stop requested during start-up");
                     code = ValidatorExitCode.Clean;
                 }
-                else if (ex is NodeConfigurationException)
+                else if (IsConfigurationError(ex))
                 {
                     logger.LogError("bad configuration: {Reason}", OneLine(ex));
                     code = ValidatorExitCode.BadConfiguration;
@@ -102,29 +104,8 @@ public static class ValidatorHost
         }
     }
 
-    /// <summary>The settings this host uses, checked; null when fine, else one line naming the setting.</summary>
-    public static string? Validate(NodeSettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        if (settings.ShutdownTimeoutSeconds < 1 || settings.ShutdownTimeoutSeconds > MaxShutdownTimeoutSeconds)
-        {
-            return $"shutdown_timeout_seconds {settings.ShutdownTimeoutSeconds}: must be from 1 to {MaxShutdownTimeoutSeconds}";
-        }
-
-        if (!string.IsNullOrEmpty(settings.MetricsListen))
-        {
-            try
-            {
-                MetricsEndpoint.ParseListen(settings.MetricsListen);
-            }
-            catch (FormatException ex)
-            {
-                return ex.Message;
-            }
-        }
-
-        return null;
-    }
+    // The operator must change a setting or a file it names: a retry without that fails the same way.
+    private static bool IsConfigurationError(Exception ex) => ex is InvalidSettingException or GenesisException;
 
     private static IHost Build(ValidatorHostOptions options, SystemdNotifier? notifier)
     {
@@ -135,7 +116,7 @@ public static class ValidatorHost
         var services = builder.Services;
         services.Configure<HostOptions>(host =>
         {
-            host.ShutdownTimeout = TimeSpan.FromSeconds(Math.Clamp(options.Settings.ShutdownTimeoutSeconds, 1, MaxShutdownTimeoutSeconds));
+            host.ShutdownTimeout = TimeSpan.FromSeconds(Math.Clamp(options.Settings.ShutdownTimeoutSeconds, 1, NodeSettings.MaxShutdownTimeoutSeconds));
             host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
         });
         services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
@@ -148,6 +129,11 @@ public static class ValidatorHost
         services.AddHostedService(sp => sp.GetRequiredService<ValidatorService>());
         if (notifier is not null)
         {
+            if (!options.Settings.Watchdog)
+            {
+                notifier.DisableWatchdog();
+            }
+
             var isHealthy = options.IsHealthy ?? DefaultIsHealthy;
             services.AddHostedService(sp => new SystemdNotifications(
                 notifier,
@@ -164,8 +150,9 @@ public static class ValidatorHost
     private static void ConfigureLogging(ILoggingBuilder logging, ValidatorHostOptions options)
     {
         logging.ClearProviders();
-        logging.SetMinimumLevel(options.MinimumLogLevel);
-        if (options.MinimumLogLevel > LogLevel.Debug)
+        var minimum = options.MinimumLogLevel ?? options.Settings.LogLevel;
+        logging.SetMinimumLevel(minimum);
+        if (minimum > LogLevel.Debug)
         {
             // The host logs start and stop failures with their stack traces; ours say it in one line.
             logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);

@@ -1,3 +1,4 @@
+using CretoAI.Fast.Core;
 using CretoAI.Fast.Net;
 using CretoAI.Fast.Node.Replica;
 using CretoAI.Fast.Node.Settings;
@@ -9,15 +10,16 @@ namespace CretoAI.Fast.Node.Hosting;
 /// <summary>What <see cref="ValidatorHost.RunAsync(ValidatorHostOptions, CancellationToken)"/> runs and how.</summary>
 public sealed class ValidatorHostOptions
 {
-    /// <summary>The validated operator settings (metrics_listen and shutdown_timeout_seconds are used here).</summary>
+    /// <summary>The operator settings; the host validates them and uses metrics_listen, shutdown_timeout_seconds, log_level and watchdog.</summary>
     public required NodeSettings Settings { get; init; }
 
     /// <summary>
     /// Creates the validator, once, when the host starts. The service provider has the
     /// <see cref="NodeSettings"/>, the <see cref="IReplicaObserver"/> (Prometheus) to report events to,
     /// <see cref="ILoggerFactory"/>, <see cref="NodeFault"/> to report a fatal error, and whatever
-    /// <see cref="ConfigureServices"/> added. Throw <see cref="NodeConfigurationException"/> for a bad
-    /// key or genesis file.
+    /// <see cref="ConfigureServices"/> added. Throw <see cref="InvalidSettingException"/> for a bad
+    /// key, or let <see cref="InvalidSettingException"/> and <see cref="Chain.GenesisException"/> out:
+    /// the host exits with <see cref="ValidatorExitCode.BadConfiguration"/>.
     /// </summary>
     public required Func<IServiceProvider, IValidatorNode> NodeFactory { get; init; }
 
@@ -31,8 +33,11 @@ public sealed class ValidatorHostOptions
     /// </summary>
     public Func<IValidatorNode, bool>? IsHealthy { get; init; }
 
-    /// <summary>Least severe level logged. Below Information, failures are also logged with their stack traces.</summary>
-    public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
+    /// <summary>
+    /// Least severe level logged; null takes the log_level setting. At Debug and below, failures are
+    /// also logged with their stack traces.
+    /// </summary>
+    public LogLevel? MinimumLogLevel { get; init; }
 
     /// <summary>
     /// Replaces the default log output (one line per event on the console with a UTC timestamp, or

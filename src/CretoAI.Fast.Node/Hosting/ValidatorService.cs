@@ -43,9 +43,9 @@ internal sealed class ValidatorService : IHostedService
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = _options.Settings;
-        if (!string.IsNullOrEmpty(settings.MetricsListen))
+        if (settings.GetMetricsEndPoint() is { } metricsEndPoint)
         {
-            var endpoint = new MetricsEndpoint(_metrics, settings.MetricsListen, _logger);
+            var endpoint = new MetricsEndpoint(_metrics, metricsEndPoint, _logger);
             endpoint.Start();
             _endpoint = endpoint;
             _logger.LogInformation("metrics: serving http://{Address}/metrics", FormatAddress(endpoint));

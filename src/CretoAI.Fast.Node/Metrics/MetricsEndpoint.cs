@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using CretoAI.Fast.Node.Settings;
 using Microsoft.Extensions.Logging;
 
 namespace CretoAI.Fast.Node.Metrics;
@@ -33,7 +33,6 @@ public sealed class MetricsEndpoint : IAsyncDisposable
 
     private readonly PrometheusReplicaObserver _metrics;
     private readonly ILogger _logger;
-    private readonly string _listen;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private readonly HashSet<Task> _connections = [];
@@ -41,17 +40,16 @@ public sealed class MetricsEndpoint : IAsyncDisposable
     private Task? _acceptLoop;
 
     /// <param name="metrics">The metrics to serve.</param>
-    /// <param name="listen">The <c>metrics_listen</c> setting, <c>host:port</c> (see <see cref="ParseListen"/>).</param>
+    /// <param name="endPoint">Where to listen: <see cref="NodeSettings.GetMetricsEndPoint"/> (port 0 picks a free one).</param>
     /// <param name="logger">Where accept and serve failures are reported.</param>
-    public MetricsEndpoint(PrometheusReplicaObserver metrics, string listen, ILogger logger)
+    public MetricsEndpoint(PrometheusReplicaObserver metrics, IPEndPoint endPoint, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(metrics);
-        ArgumentNullException.ThrowIfNull(listen);
+        ArgumentNullException.ThrowIfNull(endPoint);
         ArgumentNullException.ThrowIfNull(logger);
         _metrics = metrics;
-        _listen = listen;
+        EndPoint = endPoint;
         _logger = logger;
-        EndPoint = ParseListen(listen);
     }
 
     /// <summary>The address requested; with port 0, <see cref="LocalEndPoint"/> has the port chosen.</summary>
@@ -59,52 +57,6 @@ public sealed class MetricsEndpoint : IAsyncDisposable
 
     /// <summary>The address bound, once <see cref="Start"/> has returned.</summary>
     public IPEndPoint? LocalEndPoint => _listener?.LocalEndPoint as IPEndPoint;
-
-    /// <summary>
-    /// Parses <c>host:port</c> where host is an IPv4 address, a bracketed IPv6 address, <c>localhost</c>
-    /// or <c>*</c> (every address). No name lookups: a metrics port bound to whatever DNS says today is
-    /// a surprise waiting to happen.
-    /// </summary>
-    /// <exception cref="FormatException">The value is not of that form; the message names the setting.</exception>
-    public static IPEndPoint ParseListen(string listen)
-    {
-        ArgumentNullException.ThrowIfNull(listen);
-        var colon = listen.LastIndexOf(':');
-        if (colon <= 0 || colon == listen.Length - 1)
-        {
-            throw new FormatException($"metrics_listen '{listen}': expected host:port, e.g. 127.0.0.1:9400");
-        }
-
-        var host = listen[..colon];
-        var portText = listen[(colon + 1)..];
-        if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > IPEndPoint.MaxPort)
-        {
-            throw new FormatException($"metrics_listen '{listen}': port '{portText}' is not a number from 0 to 65535");
-        }
-
-        IPAddress? address;
-        if (string.Equals(host, "*", StringComparison.Ordinal))
-        {
-            address = IPAddress.IPv6Any;
-        }
-        else if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            address = IPAddress.Loopback;
-        }
-        else if (host.StartsWith('[') && host.EndsWith(']'))
-        {
-            if (!IPAddress.TryParse(host.AsSpan(1, host.Length - 2), out address) || address.AddressFamily != AddressFamily.InterNetworkV6)
-            {
-                throw new FormatException($"metrics_listen '{listen}': '{host}' is not an IPv6 address");
-            }
-        }
-        else if (!IPAddress.TryParse(host, out address) || address.AddressFamily != AddressFamily.InterNetwork)
-        {
-            throw new FormatException($"metrics_listen '{listen}': '{host}' is not an IPv4 address, [IPv6] address, localhost or *");
-        }
-
-        return new IPEndPoint(address, port);
-    }
 
     /// <summary>Binds and starts serving.</summary>
     /// <exception cref="IOException">The address cannot be bound; the message says which and why, in one line.</exception>
@@ -118,6 +70,7 @@ public sealed class MetricsEndpoint : IAsyncDisposable
         var listener = new Socket(EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
+            // [::] means every interface, IPv4 included.
             if (EndPoint.Address.Equals(IPAddress.IPv6Any))
             {
                 listener.DualMode = true;
@@ -136,7 +89,7 @@ public sealed class MetricsEndpoint : IAsyncDisposable
                 SocketError.AccessDenied => "permission denied",
                 _ => ex.Message,
             };
-            throw new IOException($"metrics_listen {_listen}: {reason}", ex);
+            throw new IOException($"metrics_listen {EndPoint}: {reason}", ex);
         }
 
         _listener = listener;

@@ -1,23 +1,13 @@
 namespace CretoAI.Fast.Node.Tests.Infrastructure;
 
-internal static class Repository
+/// <summary>What docs/metrics.md documents.</summary>
+internal static class MetricsDocument
 {
-    public static string Root()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CretoAI.Fast.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("CretoAI.Fast.sln not found above " + AppContext.BaseDirectory);
-    }
-
     /// <summary>The metrics documented in docs/metrics.md: name and type from every table row whose name starts with cretoai_.</summary>
-    public static IReadOnlyList<(string Name, string Type, string Labels)> DocumentedMetrics()
+    public static IReadOnlyList<(string Name, string Type, string Labels)> Metrics()
     {
         var metrics = new List<(string, string, string)>();
-        foreach (var line in File.ReadAllLines(Path.Combine(Root(), "docs", "metrics.md")))
+        foreach (var line in File.ReadAllLines(Path.Combine(RepositoryRoot.Path, "docs", "metrics.md")))
         {
             if (!line.StartsWith('|'))
             {
