@@ -22,6 +22,13 @@ internal sealed class ClientCommandAction(Func<ParseResult, CancellationToken, T
 
     public override bool ClearsParseErrors => true;
 
+    /// <summary>
+    /// True for a command that handles Ctrl-C and SIGTERM itself and may need longer than
+    /// System.CommandLine's 2 s termination deadline to stop (cluster up stops its nodes);
+    /// <see cref="Program"/> then invokes it without that deadline.
+    /// </summary>
+    public bool HandlesTermination { get; init; }
+
     public override async Task<int> InvokeAsync(ParseResult parseResult, CancellationToken cancellationToken = default)
     {
         var error = parseResult.InvocationConfiguration.Error;
@@ -65,7 +72,7 @@ internal sealed class ClientCommandAction(Func<ParseResult, CancellationToken, T
             await error.WriteLineAsync("cancelled").ConfigureAwait(false);
             return 130;
         }
-        catch (Exception ex) when (ex is WireException or IOException or SocketException or TimeoutException or OperationCanceledException)
+        catch (Exception ex) when (ex is WireException or IOException or SocketException or TimeoutException or OperationCanceledException or Net.Client.SubscriptionOverflowException)
         {
             // The node went away or answered with an error in the middle of the command.
             await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);

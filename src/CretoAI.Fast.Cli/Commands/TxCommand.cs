@@ -85,13 +85,13 @@ internal static class TxCommand
             // be missed, however fast it comes.
             using var waitLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             IAsyncEnumerator<CommittedBlockMessage>? notices = null;
-            var nextNotice = default(ValueTask<bool>);
+            var firstNotice = Task.FromResult(false);
             ulong startHeight = 0;
             if (waitForCommit)
             {
                 startHeight = (await client.StatusAsync(cancellationToken).ConfigureAwait(false)).Height;
                 notices = client.SubscribeAsync(startHeight + 1, waitLimit.Token).GetAsyncEnumerator(waitLimit.Token);
-                nextNotice = notices.MoveNextAsync();
+                firstNotice = notices.MoveNextAsync().AsTask();
             }
 
             try
@@ -120,7 +120,7 @@ internal static class TxCommand
                 TransactionCommit? commit;
                 try
                 {
-                    commit = await FindCommitAsync(notices, nextNotice, id).ConfigureAwait(false);
+                    commit = await FindCommitAsync(notices, firstNotice, id).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -154,6 +154,18 @@ internal static class TxCommand
             {
                 if (notices is not null)
                 {
+                    // An async iterator cannot be disposed while a MoveNextAsync is pending: stop the
+                    // wait, let the pending read finish, then dispose (which cancels the stream).
+                    await waitLimit.CancelAsync().ConfigureAwait(false);
+                    try
+                    {
+                        await firstNotice.ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is OperationCanceledException or IOException or Net.WireException or SubscriptionOverflowException)
+                    {
+                        // The wait is over either way.
+                    }
+
                     await notices.DisposeAsync().ConfigureAwait(false);
                 }
             }
@@ -162,9 +174,9 @@ internal static class TxCommand
     }
 
     /// <summary>Reads commit notices until one lists <paramref name="id"/>; null if the stream ends first.</summary>
-    internal static async Task<TransactionCommit?> FindCommitAsync(IAsyncEnumerator<CommittedBlockMessage> notices, ValueTask<bool> first, Hash32 id)
+    internal static async Task<TransactionCommit?> FindCommitAsync(IAsyncEnumerator<CommittedBlockMessage> notices, Task<bool> first, Hash32 id)
     {
-        var next = first;
+        var next = new ValueTask<bool>(first);
         while (await next.ConfigureAwait(false))
         {
             var block = notices.Current;

@@ -35,6 +35,10 @@ public sealed class GenesisFileTests : IDisposable
         Assert.Equal(Sha3.Hash256(bytes), genesis.ChainId);
         Assert.Equal("cretoai-fast/genesis/v1"u8.ToArray(), bytes[..23]);
         Assert.Equal(bytes, TestGenesis.Create().ToCanonicalBytes());
+
+        // The layout docs/operations.md states: domain, name, three scalars, ledger rules, validators.
+        Assert.Equal(192, LedgerRules.CanonicalSize);
+        Assert.Equal(23 + (2 + 12) + 8 + 8 + 4 + (4 + 192) + 4 + (4 * ((2 + 5) + (4 + 2592) + 8 + 8 + 4)), bytes.Length);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ internal sealed class LocalCluster : IAsyncDisposable
 
     public LocalCluster(int count, string root, ILoggerFactory? loggers = null, long roundTimeoutMs = 400)
     {
-        _loggers = loggers ?? NullLoggerFactory.Instance;
+        _loggers = loggers ?? (Environment.GetEnvironmentVariable("CRETOAI_TEST_LOG") is "1" ? LoggerFactory.Create(b => b.AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss.fff ").SetMinimumLevel(LogLevel.Debug)) : NullLoggerFactory.Instance);
         Root = root;
         _keys = new KeyPair[count];
         var validators = new GenesisValidator[count];
