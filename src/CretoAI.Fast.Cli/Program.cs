@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CretoAI.Fast.Cli.Client;
 using CretoAI.Fast.Cli.Commands;
 
 namespace CretoAI.Fast.Cli;
@@ -9,8 +10,17 @@ public static class Program
     public static Task<int> Main(string[] args)
     {
         PreferInlineSocketCompletions();
-        return BuildRoot().Parse(args).InvokeAsync();
+        var parsed = BuildRoot().Parse(args);
+        return parsed.InvokeAsync(InvocationFor(parsed));
     }
+
+    /// <summary>
+    /// The default invocation, except for a command that stops child processes on Ctrl-C/SIGTERM
+    /// itself: it gets no termination deadline, which would otherwise end the process 2 s after
+    /// the signal, before its nodes have stopped.
+    /// </summary>
+    internal static InvocationConfiguration InvocationFor(ParseResult parsed) =>
+        parsed.Action is ClientCommandAction { HandlesTermination: true } ? new InvocationConfiguration { ProcessTerminationTimeout = null } : new InvocationConfiguration();
 
     /// <summary>
     /// Runs socket continuations on the epoll thread that saw the event instead of queueing them to
@@ -39,6 +49,12 @@ public static class Program
         root.Subcommands.Add(PingCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(BlockCommand.Create());
+        root.Subcommands.Add(TxCommand.Create());
+        root.Subcommands.Add(TestnetCommand.Create());
+        root.Subcommands.Add(ConfigCommand.Create());
+        root.Subcommands.Add(ClusterCommand.Create());
         return root;
     }
 }

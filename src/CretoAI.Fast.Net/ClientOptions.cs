@@ -7,7 +7,11 @@ namespace CretoAI.Fast.Net;
 /// <summary>Settings of an outgoing connection.</summary>
 public sealed class ClientOptions
 {
-    /// <summary>The chain the client expects the server to serve.</summary>
+    /// <summary>
+    /// The chain the client expects the server to serve. All zero (the default) lets a
+    /// <see cref="PeerRole.Client"/> learn the server's chain from its signed Welcome
+    /// (<see cref="FrameClient.ChainId"/>); a validator must always name its chain.
+    /// </summary>
     public Hash32 ChainId { get; set; }
 
     /// <summary>What the client presents itself as; bound into the signed transcript.</summary>

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using CretoAI.Fast.Core;
 using CretoAI.Fast.Crypto;
 using CretoAI.Fast.Net.Handshake;
 using CretoAI.Fast.Net.Sockets;
@@ -21,15 +22,19 @@ public sealed class FrameClient : IAsyncDisposable
     private readonly SocketPipe _pipe;
     private uint _nextCorrelationId;
 
-    private FrameClient(SocketPipe pipe, PeerInfo server, ReadyMessage limits, int maxPayloadLength)
+    private FrameClient(SocketPipe pipe, PeerInfo server, ReadyMessage limits, Hash32 chainId, int maxPayloadLength)
     {
         _pipe = pipe;
         Server = server;
+        ChainId = chainId;
         Limits = limits;
         Decoder = new FrameDecoder(maxPayloadLength);
     }
 
     public PeerInfo Server { get; }
+
+    /// <summary>The chain of this session: the one asked for, or the server's when <see cref="ClientOptions.ChainId"/> was all zero.</summary>
+    public Hash32 ChainId { get; }
 
     /// <summary>The server's limits for this session, from its Ready message.</summary>
     public ReadyMessage Limits { get; }
@@ -56,8 +61,8 @@ public sealed class FrameClient : IAsyncDisposable
         {
             await socket.ConnectAsync(endpoint, timeout.Token).ConfigureAwait(false);
             pipe = new SocketPipe(socket, FrameEncoder.FrameLength(options.MaxPayloadLength), options.InlineScheduling);
-            var (server, limits) = await ClientHandshake.RunAsync(pipe.Input, pipe.Output, options, signer, verifier, timeout.Token).ConfigureAwait(false);
-            return new FrameClient(pipe, server, limits, options.MaxPayloadLength);
+            var (server, limits, chainId) = await ClientHandshake.RunAsync(pipe.Input, pipe.Output, options, signer, verifier, timeout.Token).ConfigureAwait(false);
+            return new FrameClient(pipe, server, limits, chainId, options.MaxPayloadLength);
         }
         catch (WireException ex) when (pipe is not null && ex.ReportedByPeer)
         {

@@ -23,12 +23,18 @@ public sealed class RequestContext
     private readonly Lock _slotLock = new();
     private int _freeCount;
 
-    internal RequestContext(PeerInfo peer, PipeWriter output, SemaphoreSlim writeLock, int maxInFlight, TransportCounters counters)
+    // Open reply streams by correlation id, guarded by _slotLock; at most _maxStreams.
+    private readonly Dictionary<uint, ReplyStream> _streams = [];
+    private readonly int _maxStreams;
+    private bool _sessionEnded;
+
+    internal RequestContext(PeerInfo peer, PipeWriter output, SemaphoreSlim writeLock, int maxInFlight, TransportCounters counters, int maxStreams = 16)
     {
         Peer = peer;
         _output = output;
         _writeLock = writeLock;
         _maxInFlight = maxInFlight;
+        _maxStreams = maxStreams;
         _counters = counters;
         _generations = new int[maxInFlight];
         _freeSlots = new int[maxInFlight];
@@ -54,7 +60,106 @@ public sealed class RequestContext
         }
     }
 
+    /// <summary>Reply streams open on this connection (<see cref="TryOpenStream"/>).</summary>
+    public int OpenStreams
+    {
+        get
+        {
+            lock (_slotLock)
+            {
+                return _streams.Count;
+            }
+        }
+    }
+
     internal int RepliesWritten { get; set; }
+
+    /// <summary>
+    /// Opens a stream of replies to the request <paramref name="correlationId"/> (inside
+    /// <see cref="IRequestHandler.TryHandle"/> only), to be pushed from any thread with
+    /// <see cref="ReplyStream.PushAsync"/>. Streams do not take in-flight slots; a connection may have
+    /// at most <see cref="TransportOptions.MaxStreamsPerConnection"/> open. Over that limit, or when the
+    /// correlation id already names an open stream, the peer is answered with an error at once and
+    /// this returns false.
+    /// </summary>
+    public bool TryOpenStream(uint correlationId, out ReplyStream? stream)
+    {
+        lock (_slotLock)
+        {
+            if (!_sessionEnded && _streams.Count < _maxStreams && !_streams.ContainsKey(correlationId))
+            {
+                stream = new ReplyStream(this, correlationId, _output, _writeLock);
+                _streams.Add(correlationId, stream);
+                return true;
+            }
+        }
+
+        stream = null;
+        if (OpenStreamsContains(correlationId))
+        {
+            ReplyError(correlationId, WireErrorCode.MalformedPayload, $"correlation id {correlationId} already names an open stream on this connection");
+        }
+        else
+        {
+            ReplyError(correlationId, WireErrorCode.TooManyInFlight, $"more than {_maxStreams} open streams on this connection");
+        }
+
+        return false;
+    }
+
+    /// <summary>Ends the stream with <paramref name="correlationId"/> because the peer asked (an Error frame with its id); false if none is open.</summary>
+    internal bool CloseStream(uint correlationId)
+    {
+        ReplyStream? stream;
+        lock (_slotLock)
+        {
+            if (!_streams.TryGetValue(correlationId, out stream))
+            {
+                return false;
+            }
+        }
+
+        return stream.Close();
+    }
+
+    /// <summary>The session is over: ends every open stream and refuses new ones.</summary>
+    internal void EndStreams()
+    {
+        ReplyStream[] open;
+        lock (_slotLock)
+        {
+            _sessionEnded = true;
+            open = [.. _streams.Values];
+        }
+
+        foreach (var stream in open)
+        {
+            stream.Close();
+        }
+    }
+
+    internal void RemoveStream(ReplyStream stream)
+    {
+        lock (_slotLock)
+        {
+            if (_streams.TryGetValue(stream.CorrelationId, out var current) && ReferenceEquals(current, stream))
+            {
+                _streams.Remove(stream.CorrelationId);
+            }
+        }
+    }
+
+    internal void CountPushed() => _counters.AddFrames(0, 1);
+
+    internal void CountError(WireErrorCode code) => _counters.Error(code);
+
+    private bool OpenStreamsContains(uint correlationId)
+    {
+        lock (_slotLock)
+        {
+            return _streams.ContainsKey(correlationId);
+        }
+    }
 
     /// <summary>Answers the request now (inside <see cref="IRequestHandler.TryHandle"/> only).</summary>
     public void Reply(MessageType type, uint correlationId, ReadOnlySpan<byte> payload)
@@ -109,8 +214,10 @@ public sealed class RequestContext
             }
 
             FrameEncoder.Write(_output, type, FrameFlags.Response, reply.CorrelationId, payload.Span);
+            var written = _output.UnflushedBytes;
             var flush = await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
             _counters.AddFrames(0, 1);
+            _counters.AddBytes(0, written);
             return !flush.IsCompleted;
         }
         catch (InvalidOperationException)

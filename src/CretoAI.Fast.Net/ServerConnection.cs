@@ -53,8 +53,8 @@ internal sealed class ServerConnection
     public void CheckIdle(long nowTicks)
     {
         // During the handshake its own timeout applies; a session waiting on its own deferred
-        // replies is not idle.
-        if (Peer is not null && _context is { InFlight: 0 } && nowTicks - Interlocked.Read(ref _lastActivity) > (long)_options.IdleTimeout.TotalMilliseconds)
+        // replies, or receiving a stream it asked for, is not idle.
+        if (Peer is not null && _context is { InFlight: 0, OpenStreams: 0 } && nowTicks - Interlocked.Read(ref _lastActivity) > (long)_options.IdleTimeout.TotalMilliseconds)
         {
             RequestClose(WireErrorCode.IdleTimeout);
         }
@@ -80,6 +80,7 @@ internal sealed class ServerConnection
         }
         finally
         {
+            _context?.EndStreams();
             await _pipe.DisposeAsync().ConfigureAwait(false);
         }
     }
@@ -118,7 +119,7 @@ internal sealed class ServerConnection
     {
         var input = _pipe.Input;
         var output = _pipe.Output;
-        var context = new RequestContext(Peer!, output, _writeLock, _options.MaxInFlightPerConnection, _server.Counters);
+        var context = new RequestContext(Peer!, output, _writeLock, _options.MaxInFlightPerConnection, _server.Counters, _options.MaxStreamsPerConnection);
         _context = context;
         var handler = _server.Handler;
 
@@ -156,6 +157,8 @@ internal sealed class ServerConnection
                     error = FrameDecoder.CheckEndOfStream(buffer);
                 }
 
+                // Measured before AdvanceTo: after it the read buffer's segments may be reused.
+                var consumedBytes = result.Buffer.Length - buffer.Length;
                 input.AdvanceTo(buffer.Start, buffer.End);
 
                 // Any bytes count as activity: a peer sending one large frame slowly is not idle.
@@ -173,6 +176,7 @@ internal sealed class ServerConnection
                 }
 
                 _server.Counters.AddFrames(received, context.RepliesWritten);
+                _server.Counters.AddBytes(consumedBytes, output.UnflushedBytes);
                 if (output.UnflushedBytes > 0 || error != WireErrorCode.None)
                 {
                     var flush = await output.FlushAsync().ConfigureAwait(false);
@@ -211,7 +215,13 @@ internal sealed class ServerConnection
             case MessageType.Pong:
                 return WireErrorCode.None;
             case MessageType.Error:
-                LogPeerError(frame.Payload);
+                // An error naming one of our open streams ends that stream (a client cancels a
+                // subscription so); any other is logged.
+                if (frame.CorrelationId == 0 || !context.CloseStream(frame.CorrelationId))
+                {
+                    LogPeerError(frame.Payload);
+                }
+
                 return WireErrorCode.None;
             case MessageType.Hello or MessageType.Welcome or MessageType.Authenticate or MessageType.Ready:
                 return WireErrorCode.UnexpectedMessage;

@@ -21,6 +21,12 @@ public sealed class TransportOptions
     /// <summary>Most requests per connection accepted but not yet answered. Default 1,024.</summary>
     public int MaxInFlightPerConnection { get; set; } = 1024;
 
+    /// <summary>
+    /// Most reply streams (subscriptions) open at once per connection; one more is refused with
+    /// TooManyInFlight. Streams do not count against <see cref="MaxInFlightPerConnection"/>. Default 16.
+    /// </summary>
+    public int MaxStreamsPerConnection { get; set; } = 16;
+
     /// <summary>A session with no frame received for this long is closed with IdleTimeout. Default 5 minutes.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -68,6 +74,11 @@ public sealed class TransportOptions
         if (MaxInFlightPerConnection < 1)
         {
             throw new InvalidSettingException(nameof(MaxInFlightPerConnection), $"must be at least 1 (got {MaxInFlightPerConnection}).");
+        }
+
+        if (MaxStreamsPerConnection < 1)
+        {
+            throw new InvalidSettingException(nameof(MaxStreamsPerConnection), $"must be at least 1 (got {MaxStreamsPerConnection}).");
         }
 
         RequirePositive(IdleTimeout, nameof(IdleTimeout));

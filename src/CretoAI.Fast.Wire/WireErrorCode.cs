@@ -30,6 +30,9 @@ public enum WireErrorCode : ushort
     /// <summary>The requested item (a block height, say) does not exist on this node.</summary>
     NotFound = 26,
 
+    /// <summary>The requester no longer wants the answer; sent by a client to end a subscription (correlation id of the Subscribe).</summary>
+    Cancelled = 27,
+
     // Handshake.
     HandshakeRequired = 100,
     HandshakeTimeout = 101,
@@ -44,5 +47,8 @@ public enum WireErrorCode : ushort
     TooManyInFlight = 201,
     IdleTimeout = 202,
     ShuttingDown = 203,
+
+    /// <summary>A subscriber fell too far behind its stream; the stream (not the connection) ended. Resubscribe from the next height.</summary>
+    SlowConsumer = 204,
     InternalError = 299,
 }

@@ -13,6 +13,7 @@ public static class WireErrorCodes
         WireErrorCode.UnknownMessageType or WireErrorCode.TooManyInFlight => false,
         WireErrorCode.PayloadTooShort or WireErrorCode.TrailingBytes => false,
         WireErrorCode.MalformedPayload or WireErrorCode.FieldTooLarge => false,
+        WireErrorCode.NotFound or WireErrorCode.Cancelled or WireErrorCode.SlowConsumer => false,
         _ => true,
     };
 
@@ -33,6 +34,8 @@ public static class WireErrorCodes
         WireErrorCode.MalformedPayload => "payload does not follow its layout",
         WireErrorCode.FieldTooLarge => "a payload field exceeds its limit",
         WireErrorCode.UnexpectedMessage => "message type is not valid in this state",
+        WireErrorCode.NotFound => "the requested item does not exist on this node",
+        WireErrorCode.Cancelled => "the requester cancelled the request",
         WireErrorCode.HandshakeRequired => "the handshake must complete before other messages",
         WireErrorCode.HandshakeTimeout => "the handshake did not complete in time",
         WireErrorCode.ChainIdMismatch => "peer is on a different chain",
@@ -44,6 +47,7 @@ public static class WireErrorCodes
         WireErrorCode.TooManyInFlight => "too many requests in flight on this connection",
         WireErrorCode.IdleTimeout => "connection idle for too long",
         WireErrorCode.ShuttingDown => "server is shutting down",
+        WireErrorCode.SlowConsumer => "subscriber fell too far behind; its stream ended",
         WireErrorCode.InternalError => "internal error",
         _ => "unknown error code",
     };

@@ -12,6 +12,10 @@ public class CommandLineTests
         { new[] { "node" } },
         { new[] { "node", "run" } },
         { new[] { "ping" } },
+        { new[] { "status" } },
+        { new[] { "block" } },
+        { new[] { "tx" } },
+        { new[] { "tx", "submit" } },
     };
 
     [Theory]

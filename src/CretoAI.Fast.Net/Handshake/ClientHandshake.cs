@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Security.Cryptography;
+using CretoAI.Fast.Core;
 using CretoAI.Fast.Crypto;
 using CretoAI.Fast.Wire;
 using CretoAI.Fast.Wire.Handshake;
@@ -9,7 +10,11 @@ namespace CretoAI.Fast.Net.Handshake;
 /// <summary>The client's half of the handshake; mirror of <see cref="ServerHandshake"/>.</summary>
 internal static class ClientHandshake
 {
-    public static async ValueTask<(PeerInfo Server, ReadyMessage Limits)> RunAsync(
+    /// <summary>
+    /// Runs the handshake. With <see cref="ClientOptions.ChainId"/> all zero (clients only) the
+    /// server's chain is accepted and returned; otherwise it must equal the one asked for.
+    /// </summary>
+    public static async ValueTask<(PeerInfo Server, ReadyMessage Limits, Hash32 ChainId)> RunAsync(
         PipeReader input,
         PipeWriter output,
         ClientOptions options,
@@ -17,6 +22,12 @@ internal static class ClientHandshake
         ISignatureVerifier verifier,
         CancellationToken cancellationToken)
     {
+        var learnChain = options.ChainId.IsZero;
+        if (learnChain && options.Role != PeerRole.Client)
+        {
+            throw new InvalidOperationException("Only a client may connect without a chain id; a validator must name its chain.");
+        }
+
         var decoder = new FrameDecoder(Math.Min(options.MaxPayloadLength, WireLimits.MaxHandshakePayloadLength));
         var chainId = options.ChainId.ToArray();
         var clientNonce = RandomNumberGenerator.GetBytes(WireLimits.NonceBytes);
@@ -25,7 +36,21 @@ internal static class ClientHandshake
 
         var payload = await HandshakeFrames.ReadExpectedAsync(input, decoder, MessageType.Welcome, WireErrorCode.UnexpectedMessage, cancellationToken).ConfigureAwait(false);
         var welcome = HandshakeFrames.Decoded(HandshakeCodec.TryRead(payload, out WelcomeMessage? parsedWelcome), parsedWelcome, MessageType.Welcome);
-        HandshakeFrames.CheckPeerFields("server", welcome.ProtocolVersion, welcome.ChainId, options.ChainId, welcome.PublicKey);
+        var serverChain = options.ChainId;
+        if (learnChain)
+        {
+            serverChain = HandshakeFrames.CheckPeerFieldsAnyChain("server", welcome.ProtocolVersion, welcome.ChainId, welcome.PublicKey);
+            if (serverChain.IsZero)
+            {
+                throw new WireException(WireErrorCode.ChainIdMismatch, "server did not name its chain (all-zero chain id in Welcome)");
+            }
+
+            chainId = serverChain.ToArray();
+        }
+        else
+        {
+            HandshakeFrames.CheckPeerFields("server", welcome.ProtocolVersion, welcome.ChainId, options.ChainId, welcome.PublicKey);
+        }
 
         var serverId = Sha3.Hash256(welcome.PublicKey.Span);
         if (options.ExpectedServerId is { } expected && expected != serverId)
@@ -56,6 +81,6 @@ internal static class ClientHandshake
         payload = await HandshakeFrames.ReadExpectedAsync(input, decoder, MessageType.Ready, WireErrorCode.UnexpectedMessage, cancellationToken).ConfigureAwait(false);
         var ready = HandshakeFrames.Decoded(HandshakeCodec.TryRead(payload, out ReadyMessage? parsedReady), parsedReady, MessageType.Ready);
 
-        return (new PeerInfo(serverId, PeerRole.Validator, welcome.PublicKey), ready);
+        return (new PeerInfo(serverId, PeerRole.Validator, welcome.PublicKey), ready, serverChain);
     }
 }

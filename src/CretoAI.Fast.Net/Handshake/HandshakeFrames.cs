@@ -72,16 +72,45 @@ internal static class HandshakeFrames
     /// <summary>The checks both sides make on the other's Hello or Welcome: version, chain, key length.</summary>
     public static void CheckPeerFields(string peer, byte version, ReadOnlyMemory<byte> chainId, Hash32 ourChain, ReadOnlyMemory<byte> publicKey)
     {
-        if (version != FrameHeader.CurrentVersion)
-        {
-            throw new WireException(WireErrorCode.ProtocolVersionMismatch, $"{peer} speaks protocol {version}, we speak {FrameHeader.CurrentVersion}");
-        }
-
+        CheckVersion(peer, version);
         if (chainId.Length != Hash32.Size || new Hash32(chainId.Span) != ourChain)
         {
             throw new WireException(WireErrorCode.ChainIdMismatch, $"{peer} is on chain {Convert.ToHexStringLower(chainId.Span)}, we are on {ourChain}");
         }
 
+        CheckPublicKey(peer, publicKey);
+    }
+
+    /// <summary>
+    /// The checks on a Hello or Welcome whose chain id is not compared with ours: a client that asks
+    /// for any chain (all-zero chain id, docs/protocol.md §6.2), or the Welcome it then receives,
+    /// which must name a real chain (32 bytes, not all zero).
+    /// </summary>
+    public static Hash32 CheckPeerFieldsAnyChain(string peer, byte version, ReadOnlyMemory<byte> chainId, ReadOnlyMemory<byte> publicKey)
+    {
+        CheckVersion(peer, version);
+        if (chainId.Length != Hash32.Size)
+        {
+            throw new WireException(WireErrorCode.ChainIdMismatch, $"{peer} sent a {chainId.Length}-byte chain id");
+        }
+
+        CheckPublicKey(peer, publicKey);
+        return new Hash32(chainId.Span);
+    }
+
+    /// <summary>True for the all-zero chain id a client sends to be told the server's chain.</summary>
+    public static bool IsAnyChain(ReadOnlyMemory<byte> chainId) => chainId.Length == Hash32.Size && new Hash32(chainId.Span).IsZero;
+
+    private static void CheckVersion(string peer, byte version)
+    {
+        if (version != FrameHeader.CurrentVersion)
+        {
+            throw new WireException(WireErrorCode.ProtocolVersionMismatch, $"{peer} speaks protocol {version}, we speak {FrameHeader.CurrentVersion}");
+        }
+    }
+
+    private static void CheckPublicKey(string peer, ReadOnlyMemory<byte> publicKey)
+    {
         if (publicKey.Length != MLDsa87Sizes.PublicKey)
         {
             throw new WireException(WireErrorCode.BadPublicKey, $"{peer} public key is {publicKey.Length} bytes, ML-DSA-87 needs {MLDsa87Sizes.PublicKey}");

@@ -26,7 +26,20 @@ internal static class ServerHandshake
 
         var payload = await HandshakeFrames.ReadExpectedAsync(input, decoder, MessageType.Hello, WireErrorCode.HandshakeRequired, cancellationToken).ConfigureAwait(false);
         var hello = HandshakeFrames.Decoded(HandshakeCodec.TryRead(payload, out HelloMessage? parsedHello), parsedHello, MessageType.Hello);
-        HandshakeFrames.CheckPeerFields("client", hello.ProtocolVersion, hello.ChainId, options.ChainId, hello.PublicKey);
+
+        // A client (never a validator) may send the all-zero chain id to be told ours: it then signs
+        // a transcript that names our chain, exactly as a client that knew it would. Validator links
+        // always compare.
+        if (hello.Role == PeerRole.Client && HandshakeFrames.IsAnyChain(hello.ChainId))
+        {
+            HandshakeFrames.CheckPeerFieldsAnyChain("client", hello.ProtocolVersion, hello.ChainId, hello.PublicKey);
+        }
+        else
+        {
+            HandshakeFrames.CheckPeerFields("client", hello.ProtocolVersion, hello.ChainId, options.ChainId, hello.PublicKey);
+        }
+
+        var chainId = options.ChainId.ToArray();
 
         var serverNonce = RandomNumberGenerator.GetBytes(WireLimits.NonceBytes);
         var clientKeyHash = Sha3.Hash256(hello.PublicKey.Span);
@@ -35,14 +48,14 @@ internal static class ServerHandshake
             transcript,
             FrameHeader.CurrentVersion,
             hello.Role,
-            hello.ChainId.Span,
+            chainId,
             hello.Nonce.Span,
             serverNonce,
             clientKeyHash.ToArray(),
             signer.NodeId.ToArray());
 
         var signature = await HandshakeFrames.SignAsync(signer, transcript, asServer: true).ConfigureAwait(false);
-        var welcome = new WelcomeMessage(FrameHeader.CurrentVersion, hello.ChainId, signer.PublicKey, serverNonce, signature);
+        var welcome = new WelcomeMessage(FrameHeader.CurrentVersion, chainId, signer.PublicKey, serverNonce, signature);
         await HandshakeFrames.WriteAsync(output, MessageType.Welcome, w => HandshakeCodec.Write(w, welcome), cancellationToken).ConfigureAwait(false);
 
         payload = await HandshakeFrames.ReadExpectedAsync(input, decoder, MessageType.Authenticate, WireErrorCode.HandshakeRequired, cancellationToken).ConfigureAwait(false);
