@@ -83,7 +83,7 @@ internal static class ClusterLayout
 
     /// <summary>The arguments of the <c>testnet init</c> run that creates a testnet (docs/operations-client.md, "cluster up").</summary>
     public static IReadOnlyList<string> InitArguments(string directory, int validators, int basePort) =>
-        ["testnet", "init", "--dir", directory, "--validators", validators.ToString(CultureInfo.InvariantCulture), "--base-port", basePort.ToString(CultureInfo.InvariantCulture)];
+        ["testnet", "init", "--out", directory, "--validators", validators.ToString(CultureInfo.InvariantCulture), "--base-port", basePort.ToString(CultureInfo.InvariantCulture)];
 
     /// <summary>The arguments that run one validator.</summary>
     public static IReadOnlyList<string> RunArguments(ClusterNode node) => ["node", "run", "--config", node.ConfigPath];
