@@ -22,13 +22,6 @@ internal sealed class ClientCommandAction(Func<ParseResult, CancellationToken, T
 
     public override bool ClearsParseErrors => true;
 
-    /// <summary>
-    /// True for a command that handles Ctrl-C and SIGTERM itself and may need longer than
-    /// System.CommandLine's 2 s termination deadline to stop (cluster up stops its nodes);
-    /// <see cref="Program"/> then invokes it without that deadline.
-    /// </summary>
-    public bool HandlesTermination { get; init; }
-
     public override async Task<int> InvokeAsync(ParseResult parseResult, CancellationToken cancellationToken = default)
     {
         var error = parseResult.InvocationConfiguration.Error;

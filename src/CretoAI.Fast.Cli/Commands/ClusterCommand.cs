@@ -105,8 +105,9 @@ internal static class ClusterCommand
             var interactive = !settings.Plain && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
             IClusterView view = interactive ? new LiveClusterView(AnsiConsole.Console) : new PlainClusterView(output);
 
-            // This command stops its child processes itself on Ctrl-C and SIGTERM (Program gives it
-            // no 2 s termination deadline): both only cancel 'stop', and the runner shuts down in order.
+            // Ctrl-C and SIGTERM only cancel 'stop'; the runner then shuts the cluster down in order,
+            // however long the nodes take. (System.CommandLine 2.0 installs no termination handler or
+            // deadline of its own by default; a test pins that.)
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
             {
@@ -119,10 +120,7 @@ internal static class ClusterCommand
                 stop.Cancel();
             });
             return await new ClusterRunner(settings, processes, view, output, result.InvocationConfiguration.Error).RunAsync(stop.Token).ConfigureAwait(false);
-        })
-        {
-            HandlesTermination = true,
-        };
+        });
         return command;
     }
 }
