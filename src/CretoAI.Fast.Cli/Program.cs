@@ -42,6 +42,8 @@ public static class Program
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(BlockCommand.Create());
         root.Subcommands.Add(TxCommand.Create());
+        root.Subcommands.Add(TestnetCommand.Create());
+        root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(ClusterCommand.Create());
         return root;
     }

@@ -12,6 +12,13 @@ public sealed class InvalidSettingException : Exception
         Setting = setting;
     }
 
+    /// <summary>A setting that is wrong because of an underlying failure (a socket error, say).</summary>
+    public InvalidSettingException(string setting, string message, Exception innerException)
+        : base($"Setting '{setting}': {message}", innerException)
+    {
+        Setting = setting;
+    }
+
     public InvalidSettingException()
         : this("?", "invalid value")
     {

@@ -214,8 +214,10 @@ public sealed class RequestContext
             }
 
             FrameEncoder.Write(_output, type, FrameFlags.Response, reply.CorrelationId, payload.Span);
+            var written = _output.UnflushedBytes;
             var flush = await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
             _counters.AddFrames(0, 1);
+            _counters.AddBytes(0, written);
             return !flush.IsCompleted;
         }
         catch (InvalidOperationException)

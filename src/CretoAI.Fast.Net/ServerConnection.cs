@@ -157,6 +157,8 @@ internal sealed class ServerConnection
                     error = FrameDecoder.CheckEndOfStream(buffer);
                 }
 
+                // Measured before AdvanceTo: after it the read buffer's segments may be reused.
+                var consumedBytes = result.Buffer.Length - buffer.Length;
                 input.AdvanceTo(buffer.Start, buffer.End);
 
                 // Any bytes count as activity: a peer sending one large frame slowly is not idle.
@@ -174,6 +176,7 @@ internal sealed class ServerConnection
                 }
 
                 _server.Counters.AddFrames(received, context.RepliesWritten);
+                _server.Counters.AddBytes(consumedBytes, output.UnflushedBytes);
                 if (output.UnflushedBytes > 0 || error != WireErrorCode.None)
                 {
                     var flush = await output.FlushAsync().ConfigureAwait(false);

@@ -17,6 +17,8 @@ public sealed class TransportCounters
     private long _handshakesFailed;
     private long _framesReceived;
     private long _framesSent;
+    private long _bytesReceived;
+    private long _bytesSent;
 
     public long ConnectionsAccepted => Interlocked.Read(ref _connectionsAccepted);
 
@@ -29,6 +31,12 @@ public sealed class TransportCounters
     public long FramesReceived => Interlocked.Read(ref _framesReceived);
 
     public long FramesSent => Interlocked.Read(ref _framesSent);
+
+    /// <summary>Bytes of session frames consumed by the decoder (handshake bytes are not counted).</summary>
+    public long BytesReceived => Interlocked.Read(ref _bytesReceived);
+
+    /// <summary>Bytes of session frames handed to the socket writer (handshake bytes are not counted).</summary>
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
 
     /// <summary>Errors reported to peers (or by the codec) with this code.</summary>
     public long Errors(WireErrorCode code) => (ushort)code < ErrorSlots ? Interlocked.Read(ref _errors[(ushort)code]) : 0;
@@ -55,6 +63,19 @@ public sealed class TransportCounters
         if (sent != 0)
         {
             Interlocked.Add(ref _framesSent, sent);
+        }
+    }
+
+    internal void AddBytes(long received, long sent)
+    {
+        if (received != 0)
+        {
+            Interlocked.Add(ref _bytesReceived, received);
+        }
+
+        if (sent != 0)
+        {
+            Interlocked.Add(ref _bytesSent, sent);
         }
     }
 

@@ -15,6 +15,9 @@ public enum WalRecordKind : byte
     /// <summary>Consensus safety state (last voted round, locked certificate), persisted before a vote leaves.</summary>
     SafetyState = 3,
 
+    /// <summary>A block the node voted for or proposed but has not seen committed (restart must know it).</summary>
+    VotedBlock = 4,
+
     /// <summary>Anything else an upper layer logs; the payload says what.</summary>
     Other = 255,
 }

@@ -50,6 +50,10 @@ public sealed class ConcurrencyTests
 
         Assert.Equal(1000, server.Counters.FramesReceived);
         Assert.Equal(1000, server.Counters.FramesSent);
+
+        // Each pong echoes its ping's payload: as many bytes out as in, headers included.
+        Assert.True(server.Counters.BytesReceived >= 1000 * FrameHeader.Size, $"bytes received: {server.Counters.BytesReceived}");
+        Assert.Equal(server.Counters.BytesReceived, server.Counters.BytesSent);
     }
 
     [Theory]

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Fuzz one target of the wire codec with AFL++ through SharpFuzz.
-# usage: tests/fuzz/run-afl.sh frame|handshake [SECONDS]   (default 60 s)
+# usage: tests/fuzz/run-afl.sh frame|handshake|consensus [SECONDS]   (default 60 s)
 # Prints the number of crashes at the end and exits 1 if there are any; crashing inputs are in
 # tests/fuzz/findings/TARGET/default/crashes/ (git-ignored). See tests/fuzz/README.md.
 set -euo pipefail
-target=${1:?usage: run-afl.sh frame|handshake [SECONDS]}
+target=${1:?usage: run-afl.sh frame|handshake|consensus [SECONDS]}
 seconds=${2:-60}
-case "$target" in frame|handshake) ;; *) echo "unknown target '$target' (frame or handshake)" >&2; exit 2 ;; esac
+case "$target" in frame|handshake|consensus) ;; *) echo "unknown target '$target' (frame, handshake or consensus)" >&2; exit 2 ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
 
@@ -25,8 +25,12 @@ out="$here/instrumented/$target"
 rm -rf "$out"
 dotnet publish CretoAI.Fast.Fuzz/CretoAI.Fast.Fuzz.csproj -c Release -o "$out" >/dev/null
 # Instrument the code under test (not the harness, not the runtime) so AFL++ sees its branches.
-sharpfuzz "$out/CretoAI.Fast.Wire.dll"
-sharpfuzz "$out/MessagePack.dll"
+if [ "$target" = consensus ]; then
+  sharpfuzz "$out/CretoAI.Fast.Consensus.dll"
+else
+  sharpfuzz "$out/CretoAI.Fast.Wire.dll"
+  sharpfuzz "$out/MessagePack.dll"
+fi
 
 findings="$here/findings/$target"
 rm -rf "$findings"

@@ -72,7 +72,7 @@ internal static class SimulateCommand
                 }
                 catch (ArgumentOutOfRangeException ex)
                 {
-                    throw new InvalidSettingException("--byzantine", ex.Message.Split(" (Parameter", 2)[0]);
+                    throw new InvalidSettingException("--byzantine", ex.Message.Split(" (Parameter", 2)[0], ex);
                 }
             }
 

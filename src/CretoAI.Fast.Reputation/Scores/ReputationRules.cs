@@ -82,7 +82,7 @@ public sealed record ReputationRules
         }
         catch (ArgumentException e)
         {
-            throw new InvalidSettingException("reputation.half-life", e.Message);
+            throw new InvalidSettingException("reputation.half-life", e.Message, e);
         }
 
         if (HistoryLength is < 1 or > 1024)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using CretoAI.Fast.Consensus.Messages.Codec;
 using CretoAI.Fast.Wire;
 using CretoAI.Fast.Wire.Handshake;
 
@@ -34,6 +35,59 @@ public static class FuzzTargets
         if (bytes.Length > 1)
         {
             ParseAllPayloads(Split(bytes, CutPoint(bytes)));
+        }
+    }
+
+    /// <summary>
+    /// Every consensus-codec decoder fed one payload (a ConsensusMessage, SyncRequest or SyncResponse
+    /// frame body, or a WAL record). Besides not throwing, each must leave its outputs null on an error
+    /// and, on success, give objects that re-encode to exactly the input: the encoding is canonical, so
+    /// anything else is a decoder that accepted bytes it does not understand.
+    /// </summary>
+    public static void Consensus(ReadOnlySpan<byte> input)
+    {
+        var limits = ConsensusCodecLimits.Default;
+        var writer = new ArrayBufferWriter<byte>();
+
+        var error = ConsensusCodec.TryRead(input, limits, out var message);
+        Expect((error == ConsensusDecodeError.None) == (message is not null), "ConsensusCodec: error and message disagree");
+        if (message is not null)
+        {
+            ConsensusCodec.Write(writer, message);
+            Expect(writer.WrittenSpan.SequenceEqual(input), "ConsensusCodec: decoded message re-encodes differently");
+        }
+
+        error = CommittedBlockCodec.TryRead(input, limits, out var block, out var certificate);
+        Expect((error == ConsensusDecodeError.None) == (block is not null && certificate is not null), "CommittedBlockCodec: error and outputs disagree");
+        if (block is not null && certificate is not null)
+        {
+            writer.Clear();
+            CommittedBlockCodec.Write(writer, block, certificate);
+            Expect(writer.WrittenSpan.SequenceEqual(input), "CommittedBlockCodec: decoded block re-encodes differently");
+        }
+
+        error = CommittedBlockCodec.TryReadBatch(input, limits, out var batch);
+        Expect((error == ConsensusDecodeError.None) == (batch is not null), "CommittedBlockCodec batch: error and outputs disagree");
+        if (batch is not null)
+        {
+            writer.Clear();
+            CommittedBlockCodec.WriteBatch(writer, batch);
+            Expect(writer.WrittenSpan.SequenceEqual(input), "CommittedBlockCodec batch: decoded batch re-encodes differently");
+        }
+
+        if (SyncRequestPayload.TryRead(input, out var request) == ConsensusDecodeError.None)
+        {
+            Span<byte> bytes = stackalloc byte[SyncRequestPayload.Size];
+            request.Write(bytes);
+            Expect(bytes.SequenceEqual(input), "SyncRequestPayload: decoded request re-encodes differently");
+        }
+    }
+
+    private static void Expect(bool condition, string broken)
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException(broken);
         }
     }
 

@@ -4,8 +4,8 @@ namespace CretoAI.Fast.Fuzz;
 
 /// <summary>
 /// Fuzzing entry point (see tests/fuzz/README.md).
-/// <c>CretoAI.Fast.Fuzz frame|handshake</c> runs under AFL++ (SharpFuzz out-of-process mode);
-/// <c>CretoAI.Fast.Fuzz frame|handshake --replay DIR</c> runs every file in DIR once, in process;
+/// <c>CretoAI.Fast.Fuzz frame|handshake|consensus</c> runs under AFL++ (SharpFuzz out-of-process mode);
+/// <c>CretoAI.Fast.Fuzz frame|handshake|consensus --replay DIR</c> runs every file in DIR once, in process;
 /// <c>CretoAI.Fast.Fuzz gen-corpus DIR</c> writes the seed corpus.
 /// </summary>
 public static class Program
@@ -27,6 +27,7 @@ public static class Program
         {
             "frame" => FuzzTargets.Frame,
             "handshake" => FuzzTargets.Handshake,
+            "consensus" => FuzzTargets.Consensus,
             _ => null,
         };
         if (target is null)
@@ -57,7 +58,7 @@ public static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: CretoAI.Fast.Fuzz frame|handshake [--replay DIR] | gen-corpus DIR");
+        Console.Error.WriteLine("usage: CretoAI.Fast.Fuzz frame|handshake|consensus [--replay DIR] | gen-corpus DIR");
         return 2;
     }
 }

@@ -1,0 +1,292 @@
+using System.Buffers;
+using System.Net;
+using System.Threading.Channels;
+using CretoAI.Fast.Consensus.Validators;
+using CretoAI.Fast.Core;
+using CretoAI.Fast.Crypto;
+using CretoAI.Fast.Net;
+using CretoAI.Fast.Wire;
+using CretoAI.Fast.Wire.Handshake;
+using Microsoft.Extensions.Logging;
+
+namespace CretoAI.Fast.Node.Replica;
+
+/// <summary>
+/// This node's outgoing connections to the other validators, one per configured peer address,
+/// kept up with reconnection and backoff. Consensus messages to validator i go out on the link to
+/// i (each peer hears us on the link we dialled; we hear it on the one it dialled to our server).
+/// Sync requests go out on a link and their responses come back on it.
+/// </summary>
+/// <remarks>
+/// Each link has one bounded send queue drained by one writer that encodes every queued frame
+/// and flushes once per drain, so a burst costs one send call, not one per frame. A full queue
+/// drops the oldest message: consensus recovers lost messages through timeouts, and a slow peer
+/// must never grow our memory.
+/// </remarks>
+internal sealed class ValidatorLinks : IAsyncDisposable
+{
+    private const int QueueCapacity = 4096;
+
+    private readonly ValidatorSet _validators;
+    private readonly int _me;
+    private readonly ClientOptions _options;
+    private readonly IMessageSigner _identity;
+    private readonly ILogger _logger;
+    private readonly Link[] _byIndex;
+    private readonly List<Link> _all = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Action<int, MessageType, uint, byte[]> _onResponse;
+
+    public ValidatorLinks(ValidatorSet validators, int me, IReadOnlyList<EndPoint> peers, Hash32 chainId, int maxPayload, IMessageSigner identity, ILogger logger, Action<int, MessageType, uint, byte[]> onResponse)
+    {
+        _validators = validators;
+        _me = me;
+        _identity = identity;
+        _logger = logger;
+        _onResponse = onResponse;
+        _byIndex = new Link[validators.Count];
+        _options = new ClientOptions { ChainId = chainId, Role = PeerRole.Validator, MaxPayloadLength = maxPayload, ConnectTimeout = TimeSpan.FromSeconds(3), InlineScheduling = false };
+        foreach (var peer in peers)
+        {
+            _all.Add(new Link(this, peer));
+        }
+    }
+
+    /// <summary>Links with a completed handshake.</summary>
+    public int Connected => _byIndex.Count(l => l is not null && l.IsUp);
+
+    /// <summary>Validator indexes currently reachable.</summary>
+    public IEnumerable<int> ConnectedIndexes
+    {
+        get
+        {
+            for (var i = 0; i < _byIndex.Length; i++)
+            {
+                if (_byIndex[i] is { IsUp: true })
+                {
+                    yield return i;
+                }
+            }
+        }
+    }
+
+    public long Dropped => _all.Sum(l => l.Dropped);
+
+    public void Start()
+    {
+        foreach (var link in _all)
+        {
+            link.Run = Task.Run(() => link.RunAsync(_stopping.Token));
+        }
+    }
+
+    /// <summary>Queues one frame for validator <paramref name="index"/>; false when there is no live link to it.</summary>
+    public bool Send(int index, MessageType type, uint correlationId, byte[] payload)
+    {
+        if ((uint)index >= (uint)_byIndex.Length || _byIndex[index] is not { IsUp: true } link)
+        {
+            return false;
+        }
+
+        link.Enqueue(type, correlationId, payload);
+        return true;
+    }
+
+    public void Broadcast(MessageType type, byte[] payload)
+    {
+        for (var i = 0; i < _byIndex.Length; i++)
+        {
+            if (i != _me)
+            {
+                Send(i, type, 0, payload);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        foreach (var link in _all)
+        {
+            if (link.Run is { } run)
+            {
+                try
+                {
+                    await run.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    _logger.LogWarning("Validator link to {Peer} did not stop within 5 s.", link.Endpoint);
+                }
+            }
+        }
+
+        _stopping.Dispose();
+    }
+
+    private sealed class Link(ValidatorLinks owner, EndPoint endpoint)
+    {
+        private readonly Channel<(MessageType Type, uint Correlation, byte[] Payload)> _queue =
+            Channel.CreateBounded<(MessageType, uint, byte[])>(new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+        private long _dropped;
+        private volatile bool _up;
+
+        public EndPoint Endpoint { get; } = endpoint;
+
+        public Task? Run { get; set; }
+
+        public bool IsUp => _up;
+
+        public long Dropped => Interlocked.Read(ref _dropped);
+
+        public void Enqueue(MessageType type, uint correlation, byte[] payload)
+        {
+            if (_queue.Reader.Count >= QueueCapacity)
+            {
+                Interlocked.Increment(ref _dropped);
+            }
+
+            _queue.Writer.TryWrite((type, correlation, payload));
+        }
+
+        public async Task RunAsync(CancellationToken stopping)
+        {
+            var backoff = TimeSpan.FromMilliseconds(100);
+            var reportedDown = false;
+            while (!stopping.IsCancellationRequested)
+            {
+                FrameClient? client = null;
+                try
+                {
+                    client = await FrameClient.ConnectAsync(Endpoint, owner._options, owner._identity, MLDsa87SignatureVerifier.Instance, stopping).ConfigureAwait(false);
+                    var index = owner._validators.IndexOf(client.Server.Id);
+                    if (index < 0 || index == owner._me)
+                    {
+                        owner._logger.LogError("Peer {Peer} authenticated as {Id}, which is not another validator of this chain; not linking to it (check 'peers' in the config).", Endpoint, client.Server.Id.ToShortString());
+                        await client.DisposeAsync().ConfigureAwait(false);
+                        await Task.Delay(TimeSpan.FromSeconds(10), stopping).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    owner._byIndex[index] = this;
+                    _up = true;
+                    backoff = TimeSpan.FromMilliseconds(100);
+                    owner._logger.LogInformation("Validator link up: {Peer} is validator {Index}.", Endpoint, index);
+                    reportedDown = false;
+                    using var linkDown = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                    var reader = ReadAsync(client, index, linkDown);
+                    var writer = WriteAsync(client, linkDown.Token);
+                    await Task.WhenAny(reader, writer).ConfigureAwait(false);
+                    await linkDown.CancelAsync().ConfigureAwait(false);
+                    await Task.WhenAll(Quiet(reader), Quiet(writer)).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception ex) when (ex is WireException or IOException or System.Net.Sockets.SocketException or TimeoutException or OperationCanceledException)
+                {
+                    if (!reportedDown)
+                    {
+                        owner._logger.LogWarning("Validator link to {Peer} is down: {Reason}. Retrying with backoff.", Endpoint, ex.Message);
+                        reportedDown = true;
+                    }
+                }
+                finally
+                {
+                    _up = false;
+                    if (client is not null)
+                    {
+                        await client.DisposeAsync().ConfigureAwait(false);
+                    }
+                }
+
+                try
+                {
+                    await Task.Delay(backoff, stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 2000));
+            }
+        }
+
+        private static async Task Quiet(Task task)
+        {
+            try
+            {
+                await task.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or WireException or InvalidOperationException or System.Net.Sockets.SocketException)
+            {
+                // The link is being torn down; the reason was already logged.
+            }
+        }
+
+        private async Task WriteAsync(FrameClient client, CancellationToken down)
+        {
+            var reader = _queue.Reader;
+            while (await reader.WaitToReadAsync(down).ConfigureAwait(false))
+            {
+                var frames = 0;
+                while (frames < 256 && reader.TryRead(out var item))
+                {
+                    FrameEncoder.Write(client.Output, item.Type, FrameFlags.None, item.Correlation, item.Payload);
+                    frames++;
+                }
+
+                var flush = await client.Output.FlushAsync(down).ConfigureAwait(false);
+                if (flush.IsCompleted || flush.IsCanceled)
+                {
+                    return;
+                }
+            }
+        }
+
+        private async Task ReadAsync(FrameClient client, int index, CancellationTokenSource down)
+        {
+            var input = client.Input;
+            while (true)
+            {
+                var result = await input.ReadAsync(down.Token).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                while (true)
+                {
+                    var status = client.Decoder.TryDecode(ref buffer, out var frame, out var error);
+                    if (status == DecodeStatus.Frame)
+                    {
+                        var header = frame.Header;
+                        if (header.Type == MessageType.Error)
+                        {
+                            owner._logger.LogWarning("Validator {Index} sent an error on our link: {Error}", index, HandshakeErrorText(frame.Payload));
+                            continue;
+                        }
+
+                        owner._onResponse(index, header.Type, header.CorrelationId, frame.Payload.ToArray());
+                        continue;
+                    }
+
+                    if (status == DecodeStatus.Error)
+                    {
+                        throw new WireException(error, $"malformed frame from validator {index}");
+                    }
+
+                    break;
+                }
+
+                input.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    throw new IOException($"validator {index} closed the link");
+                }
+            }
+        }
+
+        private static string HandshakeErrorText(ReadOnlySequence<byte> payload) =>
+            ErrorPayload.TryRead(payload, out var code, out var message) == WireErrorCode.None ? $"{code}: {message}" : "unreadable error frame";
+    }
+}

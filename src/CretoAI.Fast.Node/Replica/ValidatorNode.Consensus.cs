@@ -1,0 +1,346 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using CretoAI.Fast.Consensus.Certificates;
+using CretoAI.Fast.Consensus.Engine;
+using CretoAI.Fast.Consensus.Messages;
+using CretoAI.Fast.Consensus.Messages.Codec;
+using CretoAI.Fast.Consensus.Signing;
+using CretoAI.Fast.Storage;
+using CretoAI.Fast.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace CretoAI.Fast.Node.Replica;
+
+/// <summary>
+/// The consensus thread: the only thread that touches the engine. It waits for input (a verified
+/// message, new transactions, the round timer), steps the engine, and carries out the outputs in
+/// the engine's order with one rule on top: everything to persist (safety state, voted and
+/// committed blocks) is appended to the WAL and made durable with one commit before any message
+/// from the same batch of steps leaves the node. Committed blocks then go to the apply thread.
+/// </summary>
+public sealed partial class ValidatorNode
+{
+    private const int MaxInputsPerTurn = 512;
+    private const long ReofferAfterMs = 5_000;
+    private const int CertificateVerifierUses = 20_000;
+
+    private readonly ConcurrentQueue<DriverInput> _driverInputs = new();
+    private readonly AutoResetEvent _driverSignal = new(false);
+    private readonly ThreadLocal<(CertificateVerifier Verifier, int Uses)> _preverifiers = new();
+    private Thread? _driverThread;
+    private ConsensusEngine? _engine;
+    private ulong _timerRound;
+    private long _timerAt = long.MaxValue;
+    private long _lastNow;
+    private int _engineQueued;
+    private volatile bool _paused;
+    private volatile SafetyState? _lastSafety;
+    private long _maxSeenQcHeight;
+    private ulong _walHeight;
+    private volatile Exception? _fatal;
+
+    private enum DriverInputKind
+    {
+        None = 0,
+        Message = 1,
+        Rebuild = 2,
+        Wake = 3,
+    }
+
+    private long NowMs()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        if (now < _lastNow)
+        {
+            now = _lastNow;
+        }
+
+        _lastNow = now;
+        return now;
+    }
+
+    private void StartDriverThread()
+    {
+        _driverThread = new Thread(DriverLoop) { Name = "cretoai-consensus", IsBackground = true };
+        _driverThread.Start();
+    }
+
+    /// <summary>Called by receive paths (thread pool) with a message whose signatures were already checked.</summary>
+    private void EnqueueMessage(int from, ConsensusMessage message)
+    {
+        _driverInputs.Enqueue(new DriverInput(DriverInputKind.Message, from, message));
+        _driverSignal.Set();
+    }
+
+    private ConsensusEngine CreateEngine(SafetyState? safety, Block? tip, IEnumerable<Block> voted) =>
+        new(_config, new MLDsa87ConsensusSigner(_identity), _signatures.Engine, safety, tip, voted);
+
+    private void DriverLoop()
+    {
+        var outputs = new List<ConsensusOutput>();
+        try
+        {
+            var tipHeight = _recoveredTip?.Height ?? 0;
+            _engine = CreateEngine(_recoveredSafety, _recoveredTip, _recoveredVoted.Values.Where(b => b.Height > tipHeight));
+            _lastSafety = _engine.Safety;
+            _engine.Start(NowMs(), outputs);
+            Carry(outputs);
+            while (!_stopping.IsCancellationRequested)
+            {
+                var wait = _timerAt == long.MaxValue ? 200 : Math.Clamp(_timerAt - NowMs(), 0, 200);
+                if (wait > 0)
+                {
+                    _driverSignal.WaitOne((int)wait);
+                }
+
+                if (_stopping.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                var now = NowMs();
+                var inputs = 0;
+                while (inputs < MaxInputsPerTurn && _driverInputs.TryDequeue(out var input))
+                {
+                    inputs++;
+                    switch (input.Kind)
+                    {
+                        case DriverInputKind.Message when !_paused:
+                            _engine.Step(ConsensusInput.Received(input.From, input.Message!, now), outputs);
+                            break;
+                        case DriverInputKind.Rebuild:
+                            Carry(outputs);
+                            _engine = CreateEngine(_engine.Safety, input.Tip, []);
+                            _timerAt = long.MaxValue;
+                            _engineQueued = 0;
+                            _engine.Start(now, outputs);
+                            _paused = false;
+                            input.Done?.TrySetResult();
+                            break;
+                    }
+                }
+
+                if (!_paused)
+                {
+                    if (now >= _timerAt)
+                    {
+                        var round = _timerRound;
+                        _timerAt = long.MaxValue;
+                        _engine.Step(ConsensusInput.TimerFired(round, now), outputs);
+                    }
+
+                    var room = (2 * _config.MaxTransactionsPerBlock) - _engineQueued;
+                    if (room > 0)
+                    {
+                        var offer = _mempool.TakeForOffer(room, now, ReofferAfterMs);
+                        if (offer.Count > 0)
+                        {
+                            _engineQueued += offer.Count;
+                            _engine.Step(ConsensusInput.Offered(offer, now), outputs);
+                        }
+                    }
+                }
+
+                Carry(outputs);
+                _round = _engine.Round;
+            }
+        }
+        catch (Exception ex) when (ex is StorageException or IOException or InvalidOperationException or ArgumentException)
+        {
+            Fail("consensus thread", ex);
+        }
+    }
+
+    private void Fail(string where, Exception ex)
+    {
+        _fatal = ex;
+        _log.LogCritical(ex, "The {Where} stopped: {Message}. The node can no longer take part safely and is shutting down; restart it to recover from its data directory.", where, ex.Message);
+        _stopping.Cancel();
+        _driverSignal.Set();
+    }
+
+    /// <summary>Carries out one batch of engine outputs: persist and commit the WAL once, then send, then hand commits to the apply thread.</summary>
+    private void Carry(List<ConsensusOutput> outputs)
+    {
+        if (outputs.Count == 0)
+        {
+            return;
+        }
+
+        var wal = _storage!.Wal;
+        var dirty = false;
+        List<(int To, byte[] Payload)>? sends = null;
+        List<byte[]>? broadcasts = null;
+        List<ApplyItem>? commits = null;
+        var writer = new ArrayBufferWriter<byte>(4096);
+        foreach (var output in outputs)
+        {
+            switch (output)
+            {
+                case PersistSafetyState s:
+                    wal.Append(WalRecordKind.SafetyState, EncodeSafety(s.State));
+                    _lastSafety = s.State;
+                    dirty = true;
+                    break;
+                case PersistBlock b:
+                    writer.ResetWrittenCount();
+                    ConsensusCodec.Write(writer, new BlockResponse(b.Block.Epoch, [b.Block]));
+                    wal.Append(WalRecordKind.VotedBlock, writer.WrittenSpan);
+                    dirty = true;
+                    break;
+                case BlockCommitted c:
+                    {
+                        writer.ResetWrittenCount();
+                        CommittedBlockCodec.Write(writer, c.Block, c.Certificate);
+                        var payload = writer.WrittenSpan.ToArray();
+                        var address = wal.Append(WalRecordKind.Block, payload);
+                        _walHeight = c.Block.Height;
+                        (commits ??= []).Add(new ApplyItem(c.Block, c.Certificate, payload, address, Stopwatch.GetTimestamp()));
+                        dirty = true;
+                        break;
+                    }
+
+                case SendMessage m:
+                    (sends ??= []).Add((m.To, Encode(writer, m.Message)));
+                    break;
+                case BroadcastMessage m:
+                    if (m.Message is Proposal p && p.Block.ProposerIndex == _me)
+                    {
+                        _engineQueued = Math.Max(0, _engineQueued - p.Block.Transactions.Count);
+                    }
+
+                    (broadcasts ??= []).Add(Encode(writer, m.Message));
+                    break;
+                case SetTimer t:
+                    _timerRound = t.Round;
+                    _timerAt = t.FireAt;
+                    break;
+                case EvidenceFound e:
+                    _observer.EvidenceAccepted();
+                    _log.LogWarning("Equivocation evidence: {Evidence}. It goes into the next block this node proposes.", e.Evidence);
+                    break;
+                case SafetyAlarm a:
+                    _observer.ForkDetected();
+                    _log.LogCritical("SAFETY ALARM: {Reason} committed {Committed}, conflicting {Conflicting}.", a.Reason, a.Committed, a.Conflicting);
+                    break;
+            }
+        }
+
+        outputs.Clear();
+        if (dirty)
+        {
+            var clock = Stopwatch.StartNew();
+            wal.Commit();
+            _observer.WalSynced(0, clock.Elapsed.TotalSeconds);
+        }
+
+        if (sends is not null)
+        {
+            foreach (var (to, payload) in sends)
+            {
+                _links!.Send(to, MessageType.ConsensusMessage, 0, payload);
+            }
+        }
+
+        if (broadcasts is not null)
+        {
+            foreach (var payload in broadcasts)
+            {
+                _links!.Broadcast(MessageType.ConsensusMessage, payload);
+            }
+        }
+
+        if (commits is not null)
+        {
+            foreach (var item in commits)
+            {
+                _applyQueue.Add(item);
+            }
+        }
+    }
+
+    private static byte[] Encode(ArrayBufferWriter<byte> writer, ConsensusMessage message)
+    {
+        writer.ResetWrittenCount();
+        ConsensusCodec.Write(writer, message);
+        return writer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Receive path for a validator's consensus frame (thread pool): decode, check every
+    /// signature it carries (remembered for the engine), note how far ahead the sender is, queue it.
+    /// </summary>
+    private void OnConsensusFrame(int from, byte[] payload)
+    {
+        if (ConsensusCodec.TryRead(payload, CodecLimits, out var message) != ConsensusDecodeError.None || message is null)
+        {
+            Interlocked.Increment(ref _rejectedMessages);
+            return;
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static state => state.Node.Preverify(state.From, state.Message),
+            (Node: this, From: from, Message: message),
+            preferLocal: false);
+    }
+
+    private void Preverify(int from, ConsensusMessage message)
+    {
+        var (verifier, uses) = _preverifiers.Value;
+        if (verifier is null || uses >= CertificateVerifierUses)
+        {
+            verifier = new CertificateVerifier(_chainId, _validators, _config.ThreatLevels, _signatures.Recording, Block.Genesis(_chainId, _validators.Epoch, _config.GenesisTimeMs).Id);
+            uses = 0;
+        }
+
+        _preverifiers.Value = (verifier, uses + 1);
+        var clock = Stopwatch.StartNew();
+        var ok = message switch
+        {
+            Proposal p => verifier.VerifyProposal(p) && verifier.VerifyQc(p.Block.Qc) && (p.LastRoundTc is null || verifier.VerifyTc(p.LastRoundTc)),
+            Vote v => verifier.VerifyVote(v),
+            TimeoutMessage t => verifier.VerifyTimeout(t) && verifier.VerifyQc(t.HighQc) && (t.LastRoundTc is null || verifier.VerifyTc(t.LastRoundTc)),
+            EvidenceMessage e => verifier.VerifyEvidence(e.Evidence),
+            _ => true, // block requests carry no signature; responses are checked by the engine against what it asked for
+        };
+        _observer.SignaturesVerified(1, ok ? 0 : 1, clock.Elapsed.TotalSeconds);
+        if (!ok)
+        {
+            Interlocked.Increment(ref _rejectedMessages);
+            return;
+        }
+
+        var qcHeight = message switch
+        {
+            Proposal p => p.Block.Qc.Height,
+            TimeoutMessage t => t.HighQc.Height,
+            _ => 0UL,
+        };
+        if (qcHeight > 0)
+        {
+            InterlockedMax(ref _maxSeenQcHeight, (long)qcHeight);
+        }
+
+        EnqueueMessage(from, message);
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        var current = Interlocked.Read(ref target);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
+    private long _rejectedMessages;
+
+    private readonly record struct DriverInput(DriverInputKind Kind, int From, ConsensusMessage? Message, Block? Tip = null, TaskCompletionSource? Done = null);
+}

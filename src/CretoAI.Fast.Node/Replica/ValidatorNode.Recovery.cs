@@ -1,0 +1,214 @@
+using System.Buffers;
+using System.Diagnostics;
+using CretoAI.Fast.Consensus.Engine;
+using CretoAI.Fast.Consensus.Messages;
+using CretoAI.Fast.Consensus.Messages.Codec;
+using CretoAI.Fast.Core;
+using CretoAI.Fast.Reputation.Ledger;
+using CretoAI.Fast.Storage;
+using CretoAI.Fast.Storage.Blocks;
+using CretoAI.Fast.Storage.State;
+using Microsoft.Extensions.Logging;
+
+namespace CretoAI.Fast.Node.Replica;
+
+public sealed partial class ValidatorNode
+{
+    private static readonly ConsensusCodecLimits CodecLimits = new();
+
+    private SafetyState? _recoveredSafety;
+    private Block? _recoveredTip;
+    private readonly Dictionary<Hash32, Block> _recoveredVoted = [];
+
+    /// <summary>
+    /// Opens storage and brings the ledger to the last committed block: restore the newest
+    /// checkpoint, re-apply archived blocks above it, then scan the WAL for committed blocks the
+    /// archive lacks (appending and applying them), the newest safety state and voted blocks.
+    /// </summary>
+    private void Recover()
+    {
+        var clock = Stopwatch.StartNew();
+        var dataDirectory = Path.GetFullPath(_settings.DataDirectory);
+        _storage = NodeStorage.Open(new NodeStorageOptions { DataDirectory = dataDirectory }, _loggers.CreateLogger("cretoai.storage"));
+        if (!_storage.Wal.Recovery.IsClean)
+        {
+            _log.LogWarning(
+                "WAL damage found at address {Address} ({Reason}); records from there on are ignored and later records are appended after the last valid one.",
+                _storage.Wal.Recovery.CorruptAddress,
+                _storage.Wal.Recovery.CorruptionReason);
+        }
+
+        _archive = BlockArchive.Open(Path.Combine(dataDirectory, "blocks"), _loggers.CreateLogger("cretoai.storage"));
+        var state = new StoreReplicatedState(_storage.State);
+        _ledger = new ValidatorLedger(state, _genesis.LedgerRules, _chainId, _validators, _genesis.CreateLedgerValidators(), _batchVerifier);
+        if (!_ledger.IsInitialized)
+        {
+            _ledger.InitializeGenesis(_genesis.GenesisTimeMs);
+        }
+
+        // 1. The archive is flushed before every checkpoint, so it reaches at least the ledger's height.
+        if (_archive.Height < _ledger.Height)
+        {
+            throw new StorageException(StorageError.StateCorrupt, $"The block archive ends at height {_archive.Height} but the checkpointed state is at height {_ledger.Height}; the data directory is inconsistent.");
+        }
+
+        var reapplied = 0;
+        for (var h = _ledger.Height + 1; h <= _archive.Height; h++)
+        {
+            var (block, _, _) = ReadArchived(h);
+            _ledger.Apply(block);
+            reapplied++;
+        }
+
+        // 2. The WAL: committed blocks beyond the archive, safety state, voted blocks.
+        var fromWal = 0;
+        var records = 0;
+        using (var reader = _storage.Wal.Scan(_storage.Wal.BeginAddress))
+        {
+            while (reader.TryReadNext(out var record))
+            {
+                records++;
+                switch (record.Kind)
+                {
+                    case WalRecordKind.Block:
+                        {
+                            var error = CommittedBlockCodec.TryRead(record.Payload, CodecLimits, out var block, out var certificate);
+                            if (error != ConsensusDecodeError.None)
+                            {
+                                throw new StorageException(StorageError.StateCorrupt, $"WAL record at {record.Address} is not a committed block ({error}).");
+                            }
+
+                            _lastBlockWalAddress = record.Address;
+                            if (block!.Height <= _archive.Height)
+                            {
+                                break;
+                            }
+
+                            if (block.Height != _archive.Height + 1)
+                            {
+                                throw new StorageException(StorageError.StateCorrupt, $"WAL holds committed block {block.Height} but the archive ends at {_archive.Height}; blocks in between are missing.");
+                            }
+
+                            ApplyAndArchive(block, certificate!, record.Payload.ToArray());
+                            fromWal++;
+                            break;
+                        }
+
+                    case WalRecordKind.SafetyState:
+                        _recoveredSafety = MergeSafety(_recoveredSafety, DecodeSafety(record.Payload));
+                        break;
+                    case WalRecordKind.VotedBlock:
+                        if (ConsensusCodec.TryRead(record.Payload, CodecLimits, out var message) == ConsensusDecodeError.None && message is BlockResponse { Blocks.Count: 1 } voted)
+                        {
+                            _recoveredVoted[voted.Blocks[0].Id] = voted.Blocks[0];
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        _recoveredTip = _archive.Height == 0 ? null : ReadArchived(_archive.Height).Block;
+        _appliedHeight = _archive.Height;
+        _walHeight = _archive.Height;
+        PublishStatus();
+        _log.LogInformation(
+            "Recovered in {Ms} ms: checkpoint {Checkpoint}, committed height {Height} ({Reapplied} re-applied from the archive, {FromWal} from the WAL, {Records} WAL records scanned), state {StateHash}{Repair}.",
+            clock.ElapsedMilliseconds,
+            _storage.RecoveredCheckpoint is { } c ? $"#{c.Sequence}" : "none",
+            _appliedHeight,
+            reapplied,
+            fromWal,
+            records,
+            _ledger.StateDigest.Hash.ToShortString(),
+            _archive.Repair is { } repair ? $"; archive repaired: {repair}" : "");
+    }
+
+    private (Block Block, QuorumCertificate Certificate, byte[] Record) ReadArchived(ulong height)
+    {
+        if (!_archive!.TryRead(height, out var record))
+        {
+            throw new StorageException(StorageError.StateCorrupt, $"Block {height} is missing from the archive.");
+        }
+
+        var error = CommittedBlockCodec.TryRead(ArchivedBlock.CommittedBlock(record).Span, CodecLimits, out var block, out var certificate);
+        if (error != ConsensusDecodeError.None)
+        {
+            throw new StorageException(StorageError.StateCorrupt, $"Archived block {height} does not decode ({error}).");
+        }
+
+        return (block!, certificate!, record);
+    }
+
+    /// <summary>Applies a committed block to the ledger and archives it with its outcome. Apply thread (or recovery) only.</summary>
+    private BlockOutcome ApplyAndArchive(Block block, QuorumCertificate certificate, byte[] committedBlock)
+    {
+        var outcome = _ledger!.Apply(block);
+        var verdicts = new (byte, string?)[block.Transactions.Count];
+        foreach (var t in outcome.Transactions)
+        {
+            verdicts[t.Index] = ((byte)t.Verdict, t.Reason);
+        }
+
+        _archive!.Append(block.Height, ArchivedBlock.Encode(committedBlock, outcome.StateHash, verdicts));
+        return outcome;
+    }
+
+    private static byte[] EncodeSafety(SafetyState safety)
+    {
+        var writer = new ArrayBufferWriter<byte>(4096);
+        SafetyStateCodec.Write(writer, safety);
+        return writer.WrittenSpan.ToArray();
+    }
+
+    private static SafetyState DecodeSafety(ReadOnlySpan<byte> payload)
+    {
+        var error = SafetyStateCodec.TryRead(payload, CodecLimits, out var state);
+        if (error != ConsensusDecodeError.None)
+        {
+            throw new StorageException(StorageError.StateCorrupt, $"A safety-state WAL record does not decode ({error}).");
+        }
+
+        return state!;
+    }
+
+    /// <summary>
+    /// Every field of the safety state only grows, so the union of two records is their field-wise
+    /// maximum. Using it (not "the last record") keeps a stale copy written at a checkpoint from
+    /// ever lowering what the node promised.
+    /// </summary>
+    private static SafetyState MergeSafety(SafetyState? a, SafetyState b)
+    {
+        if (a is null)
+        {
+            return b;
+        }
+
+        return new SafetyState(
+            Math.Max(a.Epoch, b.Epoch),
+            Math.Max(a.LastVotedRound, b.LastVotedRound),
+            Math.Max(a.LockedRound, b.LockedRound),
+            a.HighQc.Round >= b.HighQc.Round ? a.HighQc : b.HighQc);
+    }
+
+    /// <summary>Archive durable, current safety state re-written after it (so pruning never loses it), then a state checkpoint.</summary>
+    private async Task CheckpointAsync(string why)
+    {
+        if (_storage is null || _archive is null || _lastBlockWalAddress < 0)
+        {
+            return;
+        }
+
+        var clock = Stopwatch.StartNew();
+        _archive.Flush();
+        if (_lastSafety is { } safety)
+        {
+            _storage.Wal.Append(WalRecordKind.SafetyState, EncodeSafety(safety));
+            _storage.Wal.Commit();
+        }
+
+        await _storage.CheckpointAsync(_lastBlockWalAddress).ConfigureAwait(false);
+        _observer.CheckpointWritten(_appliedHeight, clock.Elapsed.TotalSeconds);
+        _log.LogInformation("Checkpoint ({Why}) at height {Height} in {Ms} ms.", why, _appliedHeight, clock.ElapsedMilliseconds);
+    }
+}

@@ -1,0 +1,51 @@
+using CretoAI.Fast.Wire.Client;
+
+namespace CretoAI.Fast.Node.Tests.Replica;
+
+public sealed class LocalClusterTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "cretoai-replica-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task Four_validators_commit_transactions_and_agree_on_blocks_and_state()
+    {
+        await using var cluster = new LocalCluster(4, _root);
+        await cluster.StartAllAsync();
+        var submitted = new List<byte[]>();
+        for (ulong n = 1; n <= 20; n++)
+        {
+            var tx = cluster.Payload((int)(n % 4), (n + 3) / 4, $"hello {n}");
+            submitted.Add(tx);
+            var status = await cluster.Nodes[(int)(n % 4)]!.SubmitAsync(tx, CancellationToken.None);
+            Assert.Equal(SubmitStatus.Accepted, status);
+        }
+
+        await cluster.WaitForHeightAsync(20, TimeSpan.FromSeconds(90));
+        var height = cluster.Nodes.Min(n => n!.Status.Height);
+        var transactions = 0;
+        for (ulong h = 1; h <= height; h++)
+        {
+            Assert.True(cluster.Nodes[0]!.TryGetCommittedBlock(h, out var reference));
+            transactions += reference.TransactionCount;
+            for (var i = 1; i < 4; i++)
+            {
+                Assert.True(cluster.Nodes[i]!.TryGetCommittedBlock(h, out var other));
+                Assert.Equal(reference.BlockHash, other.BlockHash);
+                Assert.Equal(reference.StateHash, other.StateHash);
+            }
+        }
+
+        Assert.True(transactions >= 20, $"only {transactions} of 20 transactions were committed by height {height}");
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+}
