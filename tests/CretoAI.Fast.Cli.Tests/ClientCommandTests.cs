@@ -102,6 +102,27 @@ public sealed class ClientCommandTests : IDisposable
         Assert.Equal(0, (await CliRun.RunAsync("status", "--node", server.Address, "--chain-id", FakeNodeServer.ChainId.ToString())).Exit);
     }
 
+    [Fact]
+    public async Task A_genesis_file_pins_its_chain()
+    {
+        await using var server = FakeNodeServer.Start();
+        var testnet = Path.Combine(_directory, "testnet");
+        var genesis = Commands.TestnetCommand.Init(new Commands.TestnetLayout(1, testnet, 7400, "another-chain", 1_700_000_000_000), force: false);
+        var genesisPath = Path.Combine(testnet, "node0", "genesis.json");
+        Assert.Equal(genesis.ChainId, Client.ChainIdResolver.FromGenesis(genesisPath));
+
+        var (exit, _, error) = await CliRun.RunAsync("status", "--node", server.Address, "--genesis", genesisPath);
+        Assert.Equal(1, exit);
+        Assert.Contains("serves another chain", error, StringComparison.Ordinal);
+
+        var (missing, _, missingError) = await CliRun.RunAsync("status", "--node", server.Address, "--genesis", Path.Combine(_directory, "none.json"));
+        Assert.Equal(2, missing);
+        Assert.Contains("--genesis", missingError, StringComparison.Ordinal);
+
+        var (both, _, _) = await CliRun.RunAsync("status", "--node", server.Address, "--genesis", genesisPath, "--chain-id", FakeNodeServer.ChainId.ToString());
+        Assert.Equal(2, both);
+    }
+
     [Theory]
     [InlineData("status", "--node", "nohost")]
     [InlineData("status", "--node", "127.0.0.1:0")]

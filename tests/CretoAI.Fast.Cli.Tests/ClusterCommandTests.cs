@@ -51,10 +51,9 @@ public sealed class ClusterCommandTests : IDisposable
 
         Assert.True(exit == 0, output + error);
 
-        // testnet init ran once with the directory, count and base port; three nodes were started
-        // with their configs and logs, and all were stopped with SIGTERM.
-        var init = Assert.Single(processes.Runs);
-        Assert.Equal(["testnet", "init", "--dir", TestnetDirectory, "--validators", "3", "--base-port", "7400"], init);
+        // The testnet was created once with the directory, count and base port; three nodes were
+        // started with their configs and logs, and all were stopped with SIGTERM.
+        Assert.Equal((TestnetDirectory, 3, 7400), Assert.Single(processes.Created));
         var starts = processes.Starts.ToArray();
         Assert.Equal(3, starts.Length);
         for (var i = 0; i < 3; i++)
@@ -97,7 +96,7 @@ public sealed class ClusterCommandTests : IDisposable
         var (exit, output, error) = await RunAsync(processes, "cluster", "up", "--dir", TestnetDirectory, "--no-load", "--duration", "1", "--plain");
 
         Assert.Equal(1, exit);
-        Assert.Empty(processes.Runs);
+        Assert.Empty(processes.Created);
         Assert.Equal(2, processes.Starts.Count);
         Assert.Contains("using the existing 2-validator testnet", output, StringComparison.Ordinal);
         Assert.Contains("cluster: height=0 committed_tx=0 tx_per_s=0.0 p50_ms=n/a p99_ms=n/a", output, StringComparison.Ordinal);
@@ -120,13 +119,36 @@ public sealed class ClusterCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task A_failed_testnet_init_is_exit_one_with_its_output()
+    public async Task A_testnet_that_cannot_be_created_is_bad_input_naming_dir()
     {
-        var processes = new FakeClusterProcesses { InitExitCode = 2 };
+        var processes = new FakeClusterProcesses { CreateFails = new Core.InvalidSettingException("--out", "'x' already exists and is not empty; refusing to overwrite a testnet (pass --force to replace it).") };
         var (exit, _, error) = await RunAsync(processes, "cluster", "up", "--dir", TestnetDirectory, "--duration", "1");
-        Assert.Equal(1, exit);
-        Assert.Contains("testnet init failed (exit code 2): error: genesis template missing", error, StringComparison.Ordinal);
+        Assert.Equal(2, exit);
+        Assert.Contains("Setting '--dir': cannot create a testnet in", error, StringComparison.Ordinal);
+        Assert.Contains("': 'x' already exists and is not empty", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("--out", error, StringComparison.Ordinal);
         Assert.Empty(processes.Starts);
+    }
+
+    [Fact]
+    public async Task A_testnet_made_by_testnet_init_is_found_with_its_ports()
+    {
+        // Real keys, genesis and configs from testnet init's code, at a base port whose node and
+        // metrics ports are free; the nodes themselves are fakes listening where the configs say.
+        var basePort = FreeBasePort(2);
+        var processes = new FakeClusterProcesses { RealTestnet = true };
+        processes.Node.CommitSubmissions = true;
+
+        var (exit, output, error) = await RunAsync(processes, "cluster", "up", "--dir", TestnetDirectory, "--validators", "2", "--base-port", basePort.ToString(CultureInfo.InvariantCulture), "--rate", "20", "--agents", "2", "--duration", "1.5", "--plain");
+
+        Assert.True(exit == 0, output + error);
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.True(File.Exists(Path.Combine(ClusterLayout.NodeDirectory(TestnetDirectory, i), "genesis.json")));
+            Assert.Contains($"127.0.0.1:{basePort + i}", output, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("cluster: height=", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -160,7 +182,7 @@ public sealed class ClusterCommandTests : IDisposable
         Assert.Equal(2, exit);
         Assert.StartsWith("error: ", error, StringComparison.Ordinal);
         Assert.Empty(processes.Starts);
-        Assert.Empty(processes.Runs);
+        Assert.Empty(processes.Created);
     }
 
     [Fact]
@@ -177,6 +199,35 @@ public sealed class ClusterCommandTests : IDisposable
         // cluster up handles SIGINT/SIGTERM itself and may take longer than a few seconds to stop its
         // nodes; a default deadline (as in some System.CommandLine versions) would end the process first.
         Assert.Null(new InvocationConfiguration().ProcessTerminationTimeout);
+    }
+
+    /// <summary>A base port P with P..P+n-1 and P+100..P+100+n-1 free on loopback now.</summary>
+    private static int FreeBasePort(int nodes)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var candidate = Random.Shared.Next(20_000, 60_000);
+            if (Enumerable.Range(0, nodes).All(i => IsFree(candidate + i) && IsFree(candidate + 100 + i)))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("no free port range found");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            probe.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
     }
 
     private static Dictionary<string, double> Parse(string summary)

@@ -6,42 +6,52 @@ using CretoAI.Fast.Net.Tests.Infrastructure;
 namespace CretoAI.Fast.Cli.Tests.Infrastructure;
 
 /// <summary>
-/// Stands in for the child processes of <c>cluster up</c>: <c>testnet init</c> writes node configs
-/// with free loopback ports, and each <c>node run</c> is an in-process FrameServer; all of them
-/// serve one shared <see cref="FakeNode"/>, as validators serve one chain.
+/// Stands in for the host of <c>cluster up</c>: creating a testnet writes node configs with free
+/// loopback ports (or, with <see cref="RealTestnet"/>, runs testnet init's own code), and each
+/// <c>node run</c> is an in-process FrameServer; all of them serve one shared
+/// <see cref="FakeNode"/>, as validators serve one chain.
 /// </summary>
-internal sealed class FakeClusterProcesses : IClusterProcessRunner
+internal sealed class FakeClusterProcesses : IClusterHost
 {
     public FakeNode Node { get; } = FakeNodeServer.NewNode();
 
-    public ConcurrentQueue<IReadOnlyList<string>> Runs { get; } = new();
+    /// <summary>Every testnet creation asked for: directory, validators, base port.</summary>
+    public ConcurrentQueue<(string Directory, int Validators, int BasePort)> Created { get; } = new();
 
     public ConcurrentQueue<(IReadOnlyList<string> Arguments, string LogPath)> Starts { get; } = new();
 
     public ConcurrentQueue<FakeChild> Children { get; } = new();
 
-    public int InitExitCode { get; set; }
+    /// <summary>When set, creating a testnet throws this (as testnet init does for a bad directory).</summary>
+    public Exception? CreateFails { get; set; }
+
+    /// <summary>When true, testnets are created by the real testnet init code (real keys, genesis and configs).</summary>
+    public bool RealTestnet { get; set; }
 
     /// <summary>Indexes of nodes whose process exits at once with code 3, writing a line to its log.</summary>
     public HashSet<int> Failing { get; } = [];
 
-    public Task<(int ExitCode, string Output)> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    public void CreateTestnet(string directory, int validators, int basePort)
     {
-        Runs.Enqueue(arguments);
-        if (arguments is ["testnet", "init", "--dir", var directory, "--validators", var count, "--base-port", _] && InitExitCode == 0)
+        Created.Enqueue((directory, validators, basePort));
+        if (CreateFails is { } failure)
         {
-            for (var i = 0; i < int.Parse(count, CultureInfo.InvariantCulture); i++)
-            {
-                WriteNodeConfig(directory, i, FakeNodeServer.ClosedPort());
-            }
-
-            return Task.FromResult((0, "testnet created"));
+            throw failure;
         }
 
-        return Task.FromResult((InitExitCode == 0 ? 2 : InitExitCode, "error: genesis template missing\nusage: see 'cretoai-fast testnet init --help'"));
+        if (RealTestnet)
+        {
+            new LocalClusterHost().CreateTestnet(directory, validators, basePort);
+            return;
+        }
+
+        for (var i = 0; i < validators; i++)
+        {
+            WriteNodeConfig(directory, i, FakeNodeServer.ClosedPort());
+        }
     }
 
-    public IClusterChild Start(IReadOnlyList<string> arguments, string logPath)
+    public IClusterChild StartNode(IReadOnlyList<string> arguments, string logPath)
     {
         Starts.Enqueue((arguments, logPath));
         var config = arguments[3];
