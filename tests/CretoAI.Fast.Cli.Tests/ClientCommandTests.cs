@@ -93,6 +93,18 @@ public sealed class ClientCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_node_that_does_not_serve_the_client_protocol_is_exit_one_saying_so()
+    {
+        // The transport alone (ping only), as 'node run --listen' served before the daemon.
+        var key = BouncyCastleMLDsa87.CreateSigner(new byte[32]);
+        await using var bare = new Net.FrameServer(new Net.TransportOptions { ChainId = FakeNodeServer.ChainId }, key, MLDsa87SignatureVerifier.Instance);
+        var endpoint = bare.Start(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var (exit, _, error) = await CliRun.RunAsync("status", "--node", $"127.0.0.1:{endpoint.Port}");
+        Assert.Equal(1, exit);
+        Assert.Contains("does not serve the client protocol", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_pinned_chain_id_the_node_does_not_serve_is_exit_one()
     {
         await using var server = FakeNodeServer.Start();

@@ -92,6 +92,15 @@ public sealed class ClusterPartsTests : IDisposable
     }
 
     [Fact]
+    public void A_failed_nodes_log_is_summed_up_by_its_error_lines()
+    {
+        const string Log = "info: starting\nUnrecognized command or argument '--config'.\n\nDescription:\n  Run a node\nOptions:\n  --listen\n";
+        Assert.Equal("Unrecognized command or argument '--config'.", ClusterRunner.LogExcerpt(Log));
+        Assert.Equal("b | c | d", ClusterRunner.LogExcerpt("a\nb\nc\nd\n"));
+        Assert.Equal("(no output)", ClusterRunner.LogExcerpt(string.Empty));
+    }
+
+    [Fact]
     public void Layout_finds_nodes_and_their_listen_addresses()
     {
         FakeClusterProcesses.WriteNodeConfig(_directory, 0, 7500);

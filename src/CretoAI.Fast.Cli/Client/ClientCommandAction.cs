@@ -65,6 +65,11 @@ internal sealed class ClientCommandAction(Func<ParseResult, CancellationToken, T
             await error.WriteLineAsync("cancelled").ConfigureAwait(false);
             return 130;
         }
+        catch (WireException ex) when (ex.Code == Wire.WireErrorCode.UnknownMessageType)
+        {
+            await error.WriteLineAsync("error: the node does not serve the client protocol (it answered UnknownMessageType): it is not a validator node, or runs an older version").ConfigureAwait(false);
+            return Failed;
+        }
         catch (Exception ex) when (ex is WireException or IOException or SocketException or TimeoutException or OperationCanceledException or Net.Client.SubscriptionOverflowException)
         {
             // The node went away or answered with an error in the middle of the command.

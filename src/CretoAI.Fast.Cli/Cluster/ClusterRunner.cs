@@ -171,7 +171,7 @@ internal sealed class ClusterRunner(ClusterSettings settings, IClusterHost host,
             {
                 if (children[i].HasExited)
                 {
-                    throw new CommandFailedException($"node {i} exited with code {children[i].ExitCode} before answering; log {link.Node.LogPath}: {LastLines(ReadLog(link.Node.LogPath), 3)}");
+                    throw new CommandFailedException($"node {i} exited with code {children[i].ExitCode} before answering; log {link.Node.LogPath}: {LogExcerpt(ReadLog(link.Node.LogPath))}");
                 }
 
                 try
@@ -261,6 +261,15 @@ internal sealed class ClusterRunner(ClusterSettings settings, IClusterHost host,
         {
             return "(no log)";
         }
+    }
+
+    /// <summary>What a failed node's log most likely says about why: its last error lines, or its last lines.</summary>
+    internal static string LogExcerpt(string log)
+    {
+        var lines = log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var errors = lines.Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase) || l.Contains("fail", StringComparison.OrdinalIgnoreCase)
+            || l.Contains("exception", StringComparison.OrdinalIgnoreCase) || l.Contains("unrecognized", StringComparison.OrdinalIgnoreCase)).ToArray();
+        return LastLines(string.Join('\n', errors.Length > 0 ? errors : lines), 3);
     }
 
     internal static string LastLines(string text, int count)
