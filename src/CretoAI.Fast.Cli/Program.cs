@@ -1,5 +1,4 @@
 using System.CommandLine;
-using CretoAI.Fast.Cli.Client;
 using CretoAI.Fast.Cli.Commands;
 
 namespace CretoAI.Fast.Cli;
@@ -10,17 +9,8 @@ public static class Program
     public static Task<int> Main(string[] args)
     {
         PreferInlineSocketCompletions();
-        var parsed = BuildRoot().Parse(args);
-        return parsed.InvokeAsync(InvocationFor(parsed));
+        return BuildRoot().Parse(args).InvokeAsync();
     }
-
-    /// <summary>
-    /// The default invocation, except for a command that stops child processes on Ctrl-C/SIGTERM
-    /// itself: it gets no termination deadline, which would otherwise end the process 2 s after
-    /// the signal, before its nodes have stopped.
-    /// </summary>
-    internal static InvocationConfiguration InvocationFor(ParseResult parsed) =>
-        parsed.Action is ClientCommandAction { HandlesTermination: true } ? new InvocationConfiguration { ProcessTerminationTimeout = null } : new InvocationConfiguration();
 
     /// <summary>
     /// Runs socket continuations on the epoll thread that saw the event instead of queueing them to

@@ -93,6 +93,18 @@ public sealed class ClientCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_node_that_does_not_serve_the_client_protocol_is_exit_one_saying_so()
+    {
+        // The transport alone (ping only), as 'node run --listen' served before the daemon.
+        var key = BouncyCastleMLDsa87.CreateSigner(new byte[32]);
+        await using var bare = new Net.FrameServer(new Net.TransportOptions { ChainId = FakeNodeServer.ChainId }, key, MLDsa87SignatureVerifier.Instance);
+        var endpoint = bare.Start(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var (exit, _, error) = await CliRun.RunAsync("status", "--node", $"127.0.0.1:{endpoint.Port}");
+        Assert.Equal(1, exit);
+        Assert.Contains("does not serve the client protocol", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_pinned_chain_id_the_node_does_not_serve_is_exit_one()
     {
         await using var server = FakeNodeServer.Start();
@@ -100,6 +112,27 @@ public sealed class ClientCommandTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Contains("serves another chain", error, StringComparison.Ordinal);
         Assert.Equal(0, (await CliRun.RunAsync("status", "--node", server.Address, "--chain-id", FakeNodeServer.ChainId.ToString())).Exit);
+    }
+
+    [Fact]
+    public async Task A_genesis_file_pins_its_chain()
+    {
+        await using var server = FakeNodeServer.Start();
+        var testnet = Path.Combine(_directory, "testnet");
+        var genesis = Commands.TestnetCommand.Init(new Commands.TestnetLayout(1, testnet, 7400, "another-chain", 1_700_000_000_000), force: false);
+        var genesisPath = Path.Combine(testnet, "node0", "genesis.json");
+        Assert.Equal(genesis.ChainId, Client.ChainIdResolver.FromGenesis(genesisPath));
+
+        var (exit, _, error) = await CliRun.RunAsync("status", "--node", server.Address, "--genesis", genesisPath);
+        Assert.Equal(1, exit);
+        Assert.Contains("serves another chain", error, StringComparison.Ordinal);
+
+        var (missing, _, missingError) = await CliRun.RunAsync("status", "--node", server.Address, "--genesis", Path.Combine(_directory, "none.json"));
+        Assert.Equal(2, missing);
+        Assert.Contains("--genesis", missingError, StringComparison.Ordinal);
+
+        var (both, _, _) = await CliRun.RunAsync("status", "--node", server.Address, "--genesis", genesisPath, "--chain-id", FakeNodeServer.ChainId.ToString());
+        Assert.Equal(2, both);
     }
 
     [Theory]
@@ -115,7 +148,7 @@ public sealed class ClientCommandTests : IDisposable
     [InlineData("tx")]
     [InlineData("tx", "submit", "--kind", "nonsense", "--nonce", "1")]
     [InlineData("tx", "submit", "--kind", "payload", "--nonce", "1")]
-    [InlineData("tx", "submit", "--kind", "agent-register", "--nonce", "1", "--name", "a")]
+    [InlineData("tx", "submit", "--kind", "agent-register", "--nonce", "1")]
     public async Task Bad_input_is_exit_two_with_a_message(params string[] args)
     {
         var (exit, _, error) = await CliRun.RunAsync(args);

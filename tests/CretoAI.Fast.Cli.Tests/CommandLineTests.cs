@@ -16,6 +16,8 @@ public class CommandLineTests
         { new[] { "block" } },
         { new[] { "tx" } },
         { new[] { "tx", "submit" } },
+        { new[] { "cluster" } },
+        { new[] { "cluster", "up" } },
     };
 
     [Theory]

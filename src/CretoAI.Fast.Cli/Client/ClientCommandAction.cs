@@ -22,13 +22,6 @@ internal sealed class ClientCommandAction(Func<ParseResult, CancellationToken, T
 
     public override bool ClearsParseErrors => true;
 
-    /// <summary>
-    /// True for a command that handles Ctrl-C and SIGTERM itself and may need longer than
-    /// System.CommandLine's 2 s termination deadline to stop (cluster up stops its nodes);
-    /// <see cref="Program"/> then invokes it without that deadline.
-    /// </summary>
-    public bool HandlesTermination { get; init; }
-
     public override async Task<int> InvokeAsync(ParseResult parseResult, CancellationToken cancellationToken = default)
     {
         var error = parseResult.InvocationConfiguration.Error;
@@ -71,6 +64,11 @@ internal sealed class ClientCommandAction(Func<ParseResult, CancellationToken, T
         {
             await error.WriteLineAsync("cancelled").ConfigureAwait(false);
             return 130;
+        }
+        catch (WireException ex) when (ex.Code == Wire.WireErrorCode.UnknownMessageType)
+        {
+            await error.WriteLineAsync("error: the node does not serve the client protocol (it answered UnknownMessageType): it is not a validator node, or runs an older version").ConfigureAwait(false);
+            return Failed;
         }
         catch (Exception ex) when (ex is WireException or IOException or SocketException or TimeoutException or OperationCanceledException or Net.Client.SubscriptionOverflowException)
         {

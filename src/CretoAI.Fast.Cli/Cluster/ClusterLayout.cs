@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace CretoAI.Fast.Cli.Cluster;
 
 /// <summary>
-/// The files of a local testnet as <c>testnet init</c> writes them: <c>DIR/node&lt;i&gt;/cretoai-fast.json</c>
+/// The files of a local testnet as <c>testnet init</c> writes them (TestnetLayout): <c>DIR/node&lt;i&gt;/cretoai-fast.json</c>
 /// for i = 0, 1, ... with node i on <c>127.0.0.1:(base port + i)</c>. A node's endpoint is read from
 /// its config's <c>listen</c> setting when the file has one, so a testnet initialised with another
 /// base port is still found; otherwise it is the base port + i. Logs go to <c>DIR/node&lt;i&gt;/node.log</c>.
@@ -80,10 +80,6 @@ internal static class ClusterLayout
             return null;
         }
     }
-
-    /// <summary>The arguments of the <c>testnet init</c> run that creates a testnet (docs/operations-client.md, "cluster up").</summary>
-    public static IReadOnlyList<string> InitArguments(string directory, int validators, int basePort) =>
-        ["testnet", "init", "--dir", directory, "--validators", validators.ToString(CultureInfo.InvariantCulture), "--base-port", basePort.ToString(CultureInfo.InvariantCulture)];
 
     /// <summary>The arguments that run one validator.</summary>
     public static IReadOnlyList<string> RunArguments(ClusterNode node) => ["node", "run", "--config", node.ConfigPath];

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using CretoAI.Fast.Cli.Client;
+using CretoAI.Fast.Core;
 using CretoAI.Fast.Crypto;
 
 namespace CretoAI.Fast.Cli.Cluster;
@@ -9,15 +10,15 @@ namespace CretoAI.Fast.Cli.Cluster;
 /// <c>cluster up</c> from start to summary: create the testnet if the directory has none, start one
 /// <c>node run</c> per validator, wait until each answers status, offer the load, show progress,
 /// and on stop (Ctrl-C, SIGTERM, or the duration) stop the load, SIGTERM every node, wait (then
-/// kill), and print the summary line. Processes are started through <see cref="IClusterProcessRunner"/>.
+/// kill), and print the summary line. Testnets and processes come from an <see cref="IClusterHost"/>.
 /// </summary>
-internal sealed class ClusterRunner(ClusterSettings settings, IClusterProcessRunner processes, IClusterView view, TextWriter output, TextWriter error)
+internal sealed class ClusterRunner(ClusterSettings settings, IClusterHost host, IClusterView view, TextWriter output, TextWriter error)
 {
     /// <summary>Runs the cluster until <paramref name="stop"/> is cancelled or the duration ends; returns the exit code.</summary>
     public async Task<int> RunAsync(CancellationToken stop)
     {
         var directory = Path.GetFullPath(settings.Directory);
-        await EnsureTestnetAsync(directory, stop).ConfigureAwait(false);
+        await EnsureTestnetAsync(directory).ConfigureAwait(false);
         var nodes = ClusterLayout.Load(directory, settings.BasePort);
         await RefuseBusyPortsAsync(nodes, stop).ConfigureAwait(false);
 
@@ -30,7 +31,7 @@ internal sealed class ClusterRunner(ClusterSettings settings, IClusterProcessRun
         {
             foreach (var node in nodes)
             {
-                var child = processes.Start(ClusterLayout.RunArguments(node), node.LogPath);
+                var child = host.StartNode(ClusterLayout.RunArguments(node), node.LogPath);
                 children.Add(child);
                 await output.WriteLineAsync($"node {node.Index}: pid {child.Id}, {node.Endpoint}, log {node.LogPath}").ConfigureAwait(false);
             }
@@ -104,7 +105,7 @@ internal sealed class ClusterRunner(ClusterSettings settings, IClusterProcessRun
         return (new ClusterSummary(Math.Max(follower.Height, startHeight), follower.Transactions, seconds, latencies.PercentileMs(50), latencies.PercentileMs(99)), follower.Blocks);
     }
 
-    private async Task EnsureTestnetAsync(string directory, CancellationToken cancellationToken)
+    private async Task EnsureTestnetAsync(string directory)
     {
         var existing = ClusterLayout.CountNodes(directory);
         if (existing > 0)
@@ -118,10 +119,17 @@ internal sealed class ClusterRunner(ClusterSettings settings, IClusterProcessRun
         }
 
         await output.WriteLineAsync($"cluster: no testnet in {directory}; creating {settings.Validators} validators (testnet init)").ConfigureAwait(false);
-        var (exitCode, text) = await processes.RunAsync(ClusterLayout.InitArguments(directory, settings.Validators, settings.BasePort), cancellationToken).ConfigureAwait(false);
-        if (exitCode != 0)
+        try
         {
-            throw new CommandFailedException($"testnet init failed (exit code {exitCode}): {LastLines(text, 5)}");
+            host.CreateTestnet(directory, settings.Validators, settings.BasePort);
+        }
+        catch (InvalidSettingException ex)
+        {
+            // testnet init names its own options (--out, --validators, --base-port); say it for ours.
+            var reason = ex.Message.StartsWith("Setting '", StringComparison.Ordinal) && ex.Message.IndexOf("': ", StringComparison.Ordinal) is var colon and > 0
+                ? ex.Message[(colon + 3)..]
+                : ex.Message;
+            throw new InvalidSettingException(string.Equals(ex.Setting, "--out", StringComparison.Ordinal) ? "--dir" : ex.Setting, $"cannot create a testnet in '{directory}': {reason}", ex);
         }
 
         if (ClusterLayout.CountNodes(directory) == 0)
@@ -163,7 +171,7 @@ internal sealed class ClusterRunner(ClusterSettings settings, IClusterProcessRun
             {
                 if (children[i].HasExited)
                 {
-                    throw new CommandFailedException($"node {i} exited with code {children[i].ExitCode} before answering; log {link.Node.LogPath}: {LastLines(ReadLog(link.Node.LogPath), 3)}");
+                    throw new CommandFailedException($"node {i} exited with code {children[i].ExitCode} before answering; log {link.Node.LogPath}: {LogExcerpt(ReadLog(link.Node.LogPath))}");
                 }
 
                 try
@@ -253,6 +261,15 @@ internal sealed class ClusterRunner(ClusterSettings settings, IClusterProcessRun
         {
             return "(no log)";
         }
+    }
+
+    /// <summary>What a failed node's log most likely says about why: its last error lines, or its last lines.</summary>
+    internal static string LogExcerpt(string log)
+    {
+        var lines = log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var errors = lines.Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase) || l.Contains("fail", StringComparison.OrdinalIgnoreCase)
+            || l.Contains("exception", StringComparison.OrdinalIgnoreCase) || l.Contains("unrecognized", StringComparison.OrdinalIgnoreCase)).ToArray();
+        return LastLines(string.Join('\n', errors.Length > 0 ? errors : lines), 3);
     }
 
     internal static string LastLines(string text, int count)

@@ -7,27 +7,27 @@ using Spectre.Console;
 
 namespace CretoAI.Fast.Cli.Commands;
 
-/// <summary><c>cretoai-fast cluster up</c>: a local multi-validator testnet with load and a live view (docs/operations-client.md).</summary>
+/// <summary><c>cretoai-fast cluster up</c>: a local multi-validator testnet with load and a live view (docs/operations.md).</summary>
 internal static class ClusterCommand
 {
-    public static Command Create(IClusterProcessRunner? processes = null)
+    public static Command Create(IClusterHost? host = null)
     {
-        var cluster = new Command("cluster", "Run a local testnet of validator processes.") { Up(processes ?? new ChildProcessRunner()) };
+        var cluster = new Command("cluster", "Run a local testnet of validator processes.") { Up(host ?? new LocalClusterHost()) };
         cluster.Action = new ClientCommandAction((_, _) => throw new InvalidSettingException("cluster", "choose a subcommand: up (see 'cretoai-fast cluster --help')."));
         return cluster;
     }
 
-    private static Command Up(IClusterProcessRunner processes)
+    private static Command Up(IClusterHost host)
     {
-        var validators = CommonOptions.Positive("--validators", "Validators of a new testnet (an existing one in --dir keeps its own).", 4, 64);
+        var validators = CommonOptions.Positive("--validators", "Validators of a new testnet (an existing one in --dir keeps its own).", 4, TestnetCommand.MaxValidators);
         var directory = new Option<string>("--dir")
         {
-            Description = "Directory of the testnet: node<i>/cretoai-fast.json, keys, data and node<i>/node.log. Created by 'testnet init' if it holds none; kept for the next run.",
+            Description = "Directory of the testnet: node<i>/cretoai-fast.json, keys, genesis, data and node<i>/node.log. Created as 'testnet init --out DIR' would if it holds none; kept for the next run.",
             DefaultValueFactory = _ => "testnet",
         };
         var basePort = new Option<int>("--base-port")
         {
-            Description = "Node i listens on 127.0.0.1:(base port + i), for a new testnet.",
+            Description = $"Node i listens on 127.0.0.1:(base port + i) and serves metrics on base port + {TestnetCommand.MetricsPortOffset} + i, for a new testnet.",
             DefaultValueFactory = _ => CliDefaults.Port,
             Validators =
             {
@@ -96,17 +96,18 @@ internal static class ClusterCommand
                 seconds > 0 ? TimeSpan.FromSeconds(seconds) : null,
                 !result.GetValue(noLoad),
                 result.GetValue(plain));
-            if (settings.BasePort + settings.Validators - 1 > 65_535)
+            if (settings.BasePort + TestnetCommand.MetricsPortOffset + settings.Validators - 1 > 65_535)
             {
-                throw new InvalidSettingException("--base-port", $"{settings.BasePort} + {settings.Validators} validators runs past port 65535.");
+                throw new InvalidSettingException("--base-port", $"{settings.BasePort} leaves no room for {settings.Validators} validators and their metrics ports (base + {TestnetCommand.MetricsPortOffset} + i) below 65536.");
             }
 
             var output = result.InvocationConfiguration.Output;
             var interactive = !settings.Plain && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
             IClusterView view = interactive ? new LiveClusterView(AnsiConsole.Console) : new PlainClusterView(output);
 
-            // This command stops its child processes itself on Ctrl-C and SIGTERM (Program gives it
-            // no 2 s termination deadline): both only cancel 'stop', and the runner shuts down in order.
+            // Ctrl-C and SIGTERM only cancel 'stop'; the runner then shuts the cluster down in order,
+            // however long the nodes take. (System.CommandLine 2.0 installs no termination handler or
+            // deadline of its own by default; a test pins that.)
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
             {
@@ -118,11 +119,8 @@ internal static class ClusterCommand
                 context.Cancel = true;
                 stop.Cancel();
             });
-            return await new ClusterRunner(settings, processes, view, output, result.InvocationConfiguration.Error).RunAsync(stop.Token).ConfigureAwait(false);
-        })
-        {
-            HandlesTermination = true,
-        };
+            return await new ClusterRunner(settings, host, view, output, result.InvocationConfiguration.Error).RunAsync(stop.Token).ConfigureAwait(false);
+        });
         return command;
     }
 }

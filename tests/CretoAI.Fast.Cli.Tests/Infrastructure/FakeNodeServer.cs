@@ -29,13 +29,16 @@ internal sealed class FakeNodeServer : IAsyncDisposable
 
     public FakeNode Node { get; }
 
-    public static FakeNodeServer Start(IPEndPoint? at = null)
+    public static FakeNodeServer Start(IPEndPoint? at = null, FakeNode? shared = null)
     {
-        var node = new FakeNode(ChainId, ServerKey.NodeId);
+        var node = shared ?? NewNode();
         var server = new FrameServer(new TransportOptions { ChainId = ChainId }, ServerKey, MLDsa87SignatureVerifier.Instance, handler: node);
         var endpoint = server.Start(at ?? new IPEndPoint(IPAddress.Loopback, 0));
         return new FakeNodeServer(server, endpoint, node);
     }
+
+    /// <summary>A fake node on <see cref="ChainId"/>; several servers may share one, as validators share a chain.</summary>
+    public static FakeNode NewNode() => new(ChainId, ServerKey.NodeId);
 
     /// <summary>A loopback port with nothing listening (bound, read, released).</summary>
     public static int ClosedPort()

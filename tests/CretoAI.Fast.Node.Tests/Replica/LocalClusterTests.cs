@@ -49,6 +49,30 @@ public sealed class LocalClusterTests : IDisposable
         Assert.True(transactions >= 20, $"only {transactions} transactions in blocks 1..{height}");
     }
 
+    [Fact]
+    public async Task A_stopped_validator_catches_up_from_its_peers_and_matches_their_chain()
+    {
+        await using var cluster = new LocalCluster(4, _root);
+        await cluster.StartAllAsync();
+        await cluster.WaitForHeightAsync(5, TimeSpan.FromSeconds(90));
+        await cluster.StopAsync(3);
+        var before = cluster.Nodes[0]!.Status.Height;
+        await cluster.WaitForHeightAsync(before + 60, TimeSpan.FromSeconds(120), 0, 1, 2);
+        await cluster.StartAsync(3);
+        var target = cluster.Nodes[0]!.Status.Height;
+        await cluster.WaitForHeightAsync(target, TimeSpan.FromSeconds(120), 3);
+        for (ulong h = 1; h <= target; h++)
+        {
+            Assert.True(cluster.Nodes[0]!.TryGetCommittedBlock(h, out var reference));
+            Assert.True(cluster.Nodes[3]!.TryGetCommittedBlock(h, out var caughtUp));
+            Assert.Equal(reference.BlockHash, caughtUp.BlockHash);
+            Assert.Equal(reference.StateHash, caughtUp.StateHash);
+        }
+
+        // It rejoins consensus: it keeps committing with the others.
+        await cluster.WaitForHeightAsync(target + 10, TimeSpan.FromSeconds(90));
+    }
+
     public void Dispose()
     {
         try

@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Text;
+using CretoAI.Fast.Cli.Commands;
 
 namespace CretoAI.Fast.Cli.Cluster;
 
 /// <summary>
-/// Runs this same executable (<see cref="Environment.ProcessPath"/>; under <c>dotnet</c>, the
-/// cretoai-fast.dll next to this assembly) as child processes.
+/// Creates testnets with <c>testnet init</c>'s code and runs validators as child processes of this
+/// same executable (<see cref="Environment.ProcessPath"/>; under <c>dotnet</c>, the cretoai-fast.dll
+/// next to this assembly).
 /// <para>
 /// A node is started as <c>setsid sh -c 'exec "$@" &gt;&gt;LOG 2&gt;&amp;1'</c> where setsid and sh
 /// exist (Linux): the node gets its own session, so the terminal's Ctrl-C reaches only
@@ -14,27 +16,19 @@ namespace CretoAI.Fast.Cli.Cluster;
 /// signal. Elsewhere the output is redirected and copied to the log by this process.
 /// </para>
 /// </summary>
-internal sealed class ChildProcessRunner : IClusterProcessRunner
+internal sealed class LocalClusterHost : IClusterHost
 {
     private static readonly string? Setsid = FirstExisting("/usr/bin/setsid", "/bin/setsid");
     private static readonly string? Shell = FirstExisting("/bin/sh", "/usr/bin/sh");
 
-    public async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    /// <summary>Runs <c>testnet init</c>'s own code in process (same layout, keys and genesis as the command).</summary>
+    public void CreateTestnet(string directory, int validators, int basePort)
     {
-        var start = StartInfo(arguments);
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
-        var output = new StringBuilder();
-        var reading = Task.WhenAll(
-            CopyLinesAsync(process.StandardOutput, output),
-            CopyLinesAsync(process.StandardError, output));
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        await reading.ConfigureAwait(false);
-        return (process.ExitCode, output.ToString());
+        var layout = new TestnetLayout(validators, directory, basePort, "cretoai-testnet", (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        TestnetCommand.Init(layout, force: false);
     }
 
-    public IClusterChild Start(IReadOnlyList<string> arguments, string logPath)
+    public IClusterChild StartNode(IReadOnlyList<string> arguments, string logPath)
     {
         var (program, programArguments) = Self(arguments);
         if (Setsid is not null && Shell is not null)
@@ -87,17 +81,6 @@ internal sealed class ChildProcessRunner : IClusterProcessRunner
         }
 
         return start;
-    }
-
-    private static async Task CopyLinesAsync(StreamReader reader, StringBuilder into)
-    {
-        while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
-        {
-            lock (into)
-            {
-                into.AppendLine(line);
-            }
-        }
     }
 
     private static async Task PumpAsync(StreamReader reader, LogSink log)
