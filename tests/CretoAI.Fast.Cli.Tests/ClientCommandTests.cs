@@ -148,7 +148,7 @@ public sealed class ClientCommandTests : IDisposable
     [InlineData("tx")]
     [InlineData("tx", "submit", "--kind", "nonsense", "--nonce", "1")]
     [InlineData("tx", "submit", "--kind", "payload", "--nonce", "1")]
-    [InlineData("tx", "submit", "--kind", "agent-register", "--nonce", "1", "--name", "a")]
+    [InlineData("tx", "submit", "--kind", "agent-register", "--nonce", "1")]
     public async Task Bad_input_is_exit_two_with_a_message(params string[] args)
     {
         var (exit, _, error) = await CliRun.RunAsync(args);

@@ -9,7 +9,7 @@ namespace CretoAI.Fast.Cli.Client;
 /// <summary>
 /// The JSON objects the client commands print with <c>--json</c>: one object, one line, snake_case
 /// keys, hashes as lower-case hex. Written by hand with <see cref="Utf8JsonWriter"/> (no reflection;
-/// NativeAOT-safe). The keys are a contract with scripts (docs/operations-client.md).
+/// NativeAOT-safe). The keys are a contract with scripts (docs/operations.md).
 /// </summary>
 internal static class ClientJson
 {

@@ -2,6 +2,7 @@ using System.Text;
 using CretoAI.Fast.Core;
 using CretoAI.Fast.Crypto;
 using CretoAI.Fast.Reputation.Ledger;
+using CretoAI.Fast.Routing.Registry;
 using CretoAI.Fast.Wire.Transactions;
 
 namespace CretoAI.Fast.Cli.Client;
@@ -71,22 +72,24 @@ internal static class TransactionEnvelopes
         }
     }
 
-    /// <summary>
-    /// Agent registry transactions (register, update, revoke). Their kinds and body layouts belong
-    /// to the Routing layer (AgentTransactions), which is not in this build yet; when it is, this
-    /// function calls it (AgentTransactions.Register(signer, chainId, nonce, name, tags) and its
-    /// siblings) and nothing else changes. Until then the kinds are refused as a usage error.
-    /// </summary>
+    /// <summary>Agent registry transactions (register, update, revoke), built by the Routing layer's <see cref="AgentTransactions"/>.</summary>
     public static byte[] AgentTransaction(TransactionKindOption kind, IMessageSigner signer, Hash32 chainId, ulong nonce, string? name, IReadOnlyList<string> tags)
     {
         ArgumentNullException.ThrowIfNull(signer);
-        _ = (chainId, nonce, name, tags);
-        RequireAvailable(kind);
-        throw new InvalidOperationException("unreachable until agent transactions are wired in");
+        return kind switch
+        {
+            TransactionKindOption.AgentRegister => AgentTransactions.Register(signer, chainId, nonce, RequireName(name), tags),
+            TransactionKindOption.AgentUpdate => AgentTransactions.Update(signer, chainId, nonce, RequireName(name), tags),
+            TransactionKindOption.AgentRevoke => AgentTransactions.Revoke(signer, chainId, nonce),
+            _ => throw new InvalidSettingException("--kind", $"'{kind}' is not an agent transaction."),
+        };
     }
 
     /// <summary>True when this build can sign agent registrations (the load of <c>cluster up</c> registers its agents only then).</summary>
-    public static bool AgentTransactionsAvailable => false;
+    public static bool AgentTransactionsAvailable => true;
+
+    private static string RequireName(string? name) =>
+        string.IsNullOrEmpty(name) ? throw new InvalidSettingException("--name", "is required for agent-register and agent-update: the agent's display name (1..64 UTF-8 bytes).") : name;
 
     private static ulong RequireAmount(ulong? amount) =>
         amount is { } value && value > 0 ? value : throw new InvalidSettingException("--amount", "is required for bond and unbond: a whole number of stake units, at least 1.");

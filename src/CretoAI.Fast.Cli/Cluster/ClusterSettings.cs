@@ -1,6 +1,6 @@
 namespace CretoAI.Fast.Cli.Cluster;
 
-/// <summary>What <c>cluster up</c> was asked to do (docs/operations-client.md, "cluster up").</summary>
+/// <summary>What <c>cluster up</c> was asked to do (docs/operations.md, "cluster up").</summary>
 /// <param name="Validators">Validators of a new testnet; an existing one keeps its own count.</param>
 /// <param name="Directory">Where the testnet lives (configs, keys, data, logs); kept between runs.</param>
 /// <param name="BasePort">Node i listens on 127.0.0.1:(BasePort + i) unless its config says otherwise.</param>

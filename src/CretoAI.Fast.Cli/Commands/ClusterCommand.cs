@@ -7,7 +7,7 @@ using Spectre.Console;
 
 namespace CretoAI.Fast.Cli.Commands;
 
-/// <summary><c>cretoai-fast cluster up</c>: a local multi-validator testnet with load and a live view (docs/operations-client.md).</summary>
+/// <summary><c>cretoai-fast cluster up</c>: a local multi-validator testnet with load and a live view (docs/operations.md).</summary>
 internal static class ClusterCommand
 {
     public static Command Create(IClusterHost? host = null)

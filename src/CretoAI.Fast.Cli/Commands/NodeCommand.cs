@@ -34,12 +34,24 @@ internal static class NodeCommand
         var shutdown = CommonOptions.Seconds("--shutdown-timeout", "Seconds sessions get to finish in-flight work when the node stops.", 5, 0.1);
         var logLevel = CommonOptions.LogLevelOption();
 
-        var run = new Command("run", "Run a node in the foreground: accept connections, authenticate peers, answer pings. Stops cleanly on Ctrl-C or SIGTERM.")
+        var config = ConfigCommand.ConfigOption();
+        var set = ConfigCommand.SetOption();
+        var run = new Command(
+            "run",
+            "Run a node in the foreground. With --config (or --set): a validator of the chain in its genesis file, as in " +
+            "'cretoai-fast node run --config DIR/node0/cretoai-fast.json' (see docs/operations.md; systemd notify and watchdog " +
+            "supported; exit 0 after a clean SIGTERM/Ctrl-C stop, 1 on a runtime failure, 2 on bad settings). Without them: a " +
+            "transport-only node that authenticates peers and answers pings (benchmarks), configured by the options below.")
         {
-            listen, chainId, identity, seed, maxConnections, maxPayload, maxInFlight, idle, handshake, shutdown, logLevel,
+            config, set, listen, chainId, identity, seed, maxConnections, maxPayload, maxInFlight, idle, handshake, shutdown, logLevel,
         };
         run.SetAction((result, cancellationToken) => CommonOptions.GuardAsync(async () =>
         {
+            if (result.GetValue(config) is not null || result.GetValue(set) is { Length: > 0 })
+            {
+                return await ValidatorRun.RunAsync(result.GetValue(config), result.GetValue(set) ?? [], cancellationToken).ConfigureAwait(false);
+            }
+
             if (!EndpointParser.TryParseListen(result.GetValue(listen), out var endpoint, out var error))
             {
                 throw new InvalidSettingException("--listen", error);

@@ -21,6 +21,8 @@ public sealed partial class ValidatorNode
     private readonly BlockingCollection<ApplyItem> _applyQueue = new(boundedCapacity: 4096);
     private readonly ConcurrentDictionary<Hash32, TaskCompletionSource<ulong>> _waiters = new();
     private readonly ConcurrentDictionary<long, CommitSubscriber> _subscribers = new();
+    private readonly ConcurrentDictionary<Hash32, ulong> _recentCommits = new();
+    private readonly ConcurrentQueue<Hash32> _recentCommitOrder = new();
     private readonly CommittedBlockMessage?[] _recent = new CommittedBlockMessage?[RecentBlocks];
     private Thread? _applyThread;
     private Task? _catchUp;
@@ -94,6 +96,15 @@ public sealed partial class ValidatorNode
 
         foreach (var id in ids)
         {
+            if (_recentCommits.TryAdd(id, block.Height))
+            {
+                _recentCommitOrder.Enqueue(id);
+                while (_recentCommitOrder.Count > 1 << 17 && _recentCommitOrder.TryDequeue(out var old))
+                {
+                    _recentCommits.TryRemove(old, out _);
+                }
+            }
+
             if (_waiters.TryRemove(id, out var waiter))
             {
                 waiter.TrySetResult(block.Height);
@@ -218,6 +229,12 @@ public sealed partial class ValidatorNode
     public async ValueTask<ulong> WaitForCommitAsync(Hash32 transactionId, CancellationToken cancellationToken)
     {
         var waiter = _waiters.GetOrAdd(transactionId, _ => new TaskCompletionSource<ulong>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (_recentCommits.TryGetValue(transactionId, out var height))
+        {
+            _waiters.TryRemove(transactionId, out _);
+            waiter.TrySetResult(height);
+        }
+
         await using (cancellationToken.Register(() => waiter.TrySetCanceled(cancellationToken)).ConfigureAwait(false))
         {
             return await waiter.Task.ConfigureAwait(false);

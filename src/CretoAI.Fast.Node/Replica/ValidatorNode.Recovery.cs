@@ -5,6 +5,7 @@ using CretoAI.Fast.Consensus.Messages;
 using CretoAI.Fast.Consensus.Messages.Codec;
 using CretoAI.Fast.Core;
 using CretoAI.Fast.Reputation.Ledger;
+using CretoAI.Fast.Routing.Registry;
 using CretoAI.Fast.Storage;
 using CretoAI.Fast.Storage.Blocks;
 using CretoAI.Fast.Storage.State;
@@ -15,6 +16,9 @@ namespace CretoAI.Fast.Node.Replica;
 public sealed partial class ValidatorNode
 {
     private static readonly ConsensusCodecLimits CodecLimits = new();
+
+    /// <summary>The agent registry this node's ledger applies agent transactions to (null before start).</summary>
+    public AgentRegistry? Agents { get; private set; }
 
     private SafetyState? _recoveredSafety;
     private Block? _recoveredTip;
@@ -40,7 +44,8 @@ public sealed partial class ValidatorNode
 
         _archive = BlockArchive.Open(Path.Combine(dataDirectory, "blocks"), _loggers.CreateLogger("cretoai.storage"));
         var state = new StoreReplicatedState(_storage.State);
-        _ledger = new ValidatorLedger(state, _genesis.LedgerRules, _chainId, _validators, _genesis.CreateLedgerValidators(), _batchVerifier);
+        Agents = new AgentRegistry(state);
+        _ledger = new ValidatorLedger(state, _genesis.LedgerRules, _chainId, _validators, _genesis.CreateLedgerValidators(), _batchVerifier, [Agents]);
         if (!_ledger.IsInitialized)
         {
             _ledger.InitializeGenesis(_genesis.GenesisTimeMs);

@@ -20,7 +20,9 @@ namespace CretoAI.Fast.Reputation.Ledger;
 /// missed their rounds, which evidence is new (slash, penalty, reporter credit, threat level) and
 /// which stake transactions to apply; every participation window it pays heartbeats and charges
 /// missed votes; every epoch it computes the next epoch's voting weights from stake, reputation and
-/// uptime. Everything lives in the <see cref="IReplicatedState"/>, so a replica restarted from a
+/// uptime. Every other signed transaction (application payloads, and kinds handed to an
+/// <see cref="ITransactionApplier"/> such as agent operations) is verified in the same signature batch
+/// and must carry the sender's next account nonce. Everything lives in the <see cref="IReplicatedState"/>, so a replica restarted from a
 /// checkpoint that re-applies the blocks after it ends with byte-identical state. Single-threaded.
 /// </summary>
 public sealed class ValidatorLedger
@@ -42,6 +44,10 @@ public sealed class ValidatorLedger
     private readonly Dictionary<ulong, ValidatorSet?> _sets = [];
     private readonly MLDsa87BatchVerifier _verifier;
     private readonly OffenceReports _reports;
+    private readonly AccountNonces _nonces;
+
+    // The applier of each transaction kind, indexed by the kind's byte; null where the ledger has none.
+    private readonly ITransactionApplier?[] _appliers = new ITransactionApplier?[256];
 
     // Participation of each genesis candidate, by candidate index.
     private readonly bool[] _seenInWindow;
@@ -59,7 +65,11 @@ public sealed class ValidatorLedger
     /// <param name="genesisSet">The consensus engine's epoch-0 validator set: its order maps bitmap bits and proposer indices to validators.</param>
     /// <param name="genesis">Opening balances and reputation, one per validator of <paramref name="genesisSet"/>, same order.</param>
     /// <param name="verifier">Transaction signature verifier; a shared all-cores one when null.</param>
-    public ValidatorLedger(IReplicatedState state, LedgerRules rules, Hash32 chainId, ValidatorSet genesisSet, IReadOnlyList<LedgerValidator> genesis, MLDsa87BatchVerifier? verifier = null)
+    /// <param name="appliers">
+    /// State machines for transaction kinds the ledger does not interpret itself (a chain rule: every
+    /// validator registers the same). At most one per kind; none may claim a stake kind, reports or payloads.
+    /// </param>
+    public ValidatorLedger(IReplicatedState state, LedgerRules rules, Hash32 chainId, ValidatorSet genesisSet, IReadOnlyList<LedgerValidator> genesis, MLDsa87BatchVerifier? verifier = null, IReadOnlyList<ITransactionApplier>? appliers = null)
     {
         _state = state ?? throw new ArgumentNullException(nameof(state));
         Rules = (rules ?? throw new ArgumentNullException(nameof(rules))).Validate();
@@ -88,6 +98,8 @@ public sealed class ValidatorLedger
         _sets[genesisSet.Epoch] = genesisSet;
         _verifier = verifier ?? new MLDsa87BatchVerifier();
         _reports = new OffenceReports(state, genesis.Count);
+        _nonces = new AccountNonces(state);
+        RegisterAppliers(appliers ?? []);
         _seenInWindow = new bool[genesis.Count];
         _windowsThisEpoch = new uint[genesis.Count];
         _missedInARow = new uint[genesis.Count];
@@ -122,6 +134,13 @@ public sealed class ValidatorLedger
 
     /// <summary>Commitment to the whole replicated state (stake, reputation, ledger progress).</summary>
     public StateDigest StateDigest => _state.Digest;
+
+    /// <summary>
+    /// The last account nonce applied for <paramref name="sender"/> (0 before its first payload or agent
+    /// transaction); its next such transaction must carry this + 1. Stake operations use the stake
+    /// account's own nonce (<see cref="StakeManager.GetAccount"/>).
+    /// </summary>
+    public ulong AccountNonceOf(Hash32 sender) => _nonces.Last(sender);
 
     /// <summary>
     /// The epoch-0 weights the formula gives for opening accounts (uptime taken as 1.0): what a node
@@ -391,7 +410,7 @@ public sealed class ValidatorLedger
         var outcomes = new List<TransactionOutcome>(block.Transactions.Count);
         // What the second pass needs of each transaction whose signature is checked (the parsed view is
         // a ref struct and cannot be kept), and the batch handed to the verifier.
-        var pending = new List<(int Index, ulong Nonce, ReadOnlyMemory<byte> Body)>();
+        var pending = new List<(int Index, ulong Nonce, ReadOnlyMemory<byte> PublicKey, ReadOnlyMemory<byte> Body)>();
         var items = new List<MLDsa87BatchItem>();
         for (var i = 0; i < block.Transactions.Count; i++)
         {
@@ -403,13 +422,9 @@ public sealed class ValidatorLedger
                 continue;
             }
 
+            // Every kind goes through the same checks and the same signature batch, payloads and applier
+            // kinds included: a Byzantine proposer cannot get an unsigned or foreign transaction applied.
             var sender = Sha3.Hash256(tx.PublicKey);
-            if (tx.Kind == TransactionKind.Payload)
-            {
-                outcomes.Add(new TransactionOutcome(i, tx.Kind, sender, TransactionVerdict.NotInterpreted, null));
-                continue;
-            }
-
             if (tx.ChainId != _chainId)
             {
                 outcomes.Add(new TransactionOutcome(i, tx.Kind, sender, TransactionVerdict.WrongChain, $"signed for chain {tx.ChainId.ToShortString()}, this is {_chainId.ToShortString()}"));
@@ -418,8 +433,9 @@ public sealed class ValidatorLedger
 
             var memory = bytes.AsMemory();
             var signedLength = SignedTransaction.HeaderSize + tx.BodyLength;
-            pending.Add((i, tx.Nonce, memory.Slice(SignedTransaction.HeaderSize, tx.BodyLength)));
-            items.Add(new MLDsa87BatchItem(memory.Slice(SignedTransaction.HeaderSize - SignedTransaction.PublicKeySize, SignedTransaction.PublicKeySize), memory[..signedLength], TransactionContext, memory.Slice(signedLength, SignedTransaction.SignatureSize)));
+            var publicKey = memory.Slice(SignedTransaction.HeaderSize - SignedTransaction.PublicKeySize, SignedTransaction.PublicKeySize);
+            pending.Add((i, tx.Nonce, publicKey, memory.Slice(SignedTransaction.HeaderSize, tx.BodyLength)));
+            items.Add(new MLDsa87BatchItem(publicKey, memory[..signedLength], TransactionContext, memory.Slice(signedLength, SignedTransaction.SignatureSize)));
             outcomes.Add(new TransactionOutcome(i, tx.Kind, sender, TransactionVerdict.Applied, null));
         }
 
@@ -431,7 +447,7 @@ public sealed class ValidatorLedger
         var verdicts = _verifier.VerifyAll(items);
         for (var k = 0; k < pending.Count; k++)
         {
-            var (index, nonce, body) = pending[k];
+            var (index, nonce, publicKey, body) = pending[k];
             var outcome = outcomes[index];
             if (!verdicts[k])
             {
@@ -447,6 +463,12 @@ public sealed class ValidatorLedger
                     outcomes[index] = outcome with { Verdict = TransactionVerdict.Rejected, Reason = refusal };
                 }
 
+                continue;
+            }
+
+            if (outcome.Kind is not (TransactionKind.Bond or TransactionKind.Unbond or TransactionKind.Withdraw))
+            {
+                outcomes[index] = ApplyAccountTransaction(outcome, nonce, publicKey.Span, body.Span, at);
                 continue;
             }
 
@@ -470,6 +492,69 @@ public sealed class ValidatorLedger
         }
 
         return outcomes;
+    }
+
+    // A payload or an applier's kind: the account nonce must be the next one; a payload is then applied
+    // (its nonce is all the ledger keeps of it), any other kind goes to its applier. A kind no applier
+    // handles is not interpreted and consumes nothing. Refusals, the ledger's or the applier's, leave
+    // the nonce unconsumed, as the stake manager does.
+    private TransactionOutcome ApplyAccountTransaction(TransactionOutcome outcome, ulong nonce, ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> body, BlockContext at)
+    {
+        var applier = _appliers[(byte)outcome.Kind];
+        if (applier is null && outcome.Kind != TransactionKind.Payload)
+        {
+            return outcome with { Verdict = TransactionVerdict.NotInterpreted, Reason = $"this ledger has no applier for {outcome.Kind} transactions" };
+        }
+
+        var refusal = AccountNonces.Refusal(_nonces.Last(outcome.Sender), nonce);
+        if (refusal is not null)
+        {
+            return outcome with { Verdict = TransactionVerdict.Rejected, Reason = refusal };
+        }
+
+        if (applier is not null)
+        {
+            var result = applier.Apply(outcome.Kind, outcome.Sender, publicKey, nonce, body, at);
+            if (result.Verdict != TransactionVerdict.Applied)
+            {
+                if (result.Verdict is not (TransactionVerdict.Rejected or TransactionVerdict.Malformed))
+                {
+                    throw new InvalidOperationException($"The {outcome.Kind} applier answered {result.Verdict}; an applier applies, rejects or finds the body malformed.");
+                }
+
+                return outcome with { Verdict = result.Verdict, Reason = string.IsNullOrWhiteSpace(result.Reason) ? $"refused by the {outcome.Kind} applier" : result.Reason };
+            }
+        }
+
+        _nonces.Advance(outcome.Sender, nonce);
+        return outcome;
+    }
+
+    private void RegisterAppliers(IReadOnlyList<ITransactionApplier> appliers)
+    {
+        foreach (var applier in appliers)
+        {
+            ArgumentNullException.ThrowIfNull(applier, nameof(appliers));
+            foreach (var kind in Enum.GetValues<TransactionKind>())
+            {
+                if (kind == TransactionKind.Unknown || !applier.Handles(kind))
+                {
+                    continue;
+                }
+
+                if (kind is TransactionKind.Bond or TransactionKind.Unbond or TransactionKind.Withdraw or TransactionKind.Report or TransactionKind.Payload)
+                {
+                    throw new ArgumentException($"{applier.GetType().Name} claims {kind} transactions, which the ledger applies itself.", nameof(appliers));
+                }
+
+                if (_appliers[(byte)kind] is { } other)
+                {
+                    throw new ArgumentException($"{applier.GetType().Name} and {other.GetType().Name} both claim {kind} transactions.", nameof(appliers));
+                }
+
+                _appliers[(byte)kind] = applier;
+            }
+        }
     }
 
     // A report counts when a validator of the block's set files it; once the reporters' weight reaches

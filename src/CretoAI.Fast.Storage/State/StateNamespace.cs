@@ -36,4 +36,10 @@ public enum StateNamespace : byte
 
     /// <summary>One record per reported offence: who reported it so far, and whether it is confirmed.</summary>
     OffenceReports = 9,
+
+    /// <summary>Replay-protection nonce of one transaction sender, for every kind outside stake (payloads, agent operations).</summary>
+    AccountNonce = 10,
+
+    /// <summary>One registered agent: public key, display name, tags, status, heights.</summary>
+    AgentRecord = 11,
 }

@@ -22,6 +22,22 @@ public enum TransactionKind : byte
     /// </summary>
     Report = 4,
 
-    /// <summary>Opaque application payload, ordered and committed but not interpreted by the validator ledger.</summary>
+    /// <summary>
+    /// An agent registers itself: the sender's key becomes the agent's identity (agent id = SHA3-256
+    /// of it). Body: display name and tags (docs/agents.md). Applied by the agent registry; carries the
+    /// sender's account nonce.
+    /// </summary>
+    AgentRegister = 16,
+
+    /// <summary>A registered, active agent replaces its display name and tags. Body: as <see cref="AgentRegister"/>. Account nonce.</summary>
+    AgentUpdate = 17,
+
+    /// <summary>An agent revokes its own registration, for good. Body: empty. Account nonce.</summary>
+    AgentRevoke = 18,
+
+    /// <summary>
+    /// Opaque application payload: signature-checked, ordered and committed, with the sender's
+    /// account nonce for replay protection; the validator ledger stores nothing of it but that nonce.
+    /// </summary>
     Payload = 32,
 }

@@ -20,6 +20,17 @@ public sealed class LocalClusterTests : IDisposable
             Assert.Equal(SubmitStatus.Accepted, status);
         }
 
+        // Each transaction goes into a block its receiving node proposes; wait for every one on every node.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        foreach (var tx in submitted)
+        {
+            var id = CretoAI.Fast.Crypto.Sha3.Hash256(tx);
+            foreach (var node in cluster.Nodes)
+            {
+                await node!.WaitForCommitAsync(id, timeout.Token);
+            }
+        }
+
         await cluster.WaitForHeightAsync(20, TimeSpan.FromSeconds(90));
         var height = cluster.Nodes.Min(n => n!.Status.Height);
         var transactions = 0;
@@ -35,7 +46,7 @@ public sealed class LocalClusterTests : IDisposable
             }
         }
 
-        Assert.True(transactions >= 20, $"only {transactions} of 20 transactions were committed by height {height}");
+        Assert.True(transactions >= 20, $"only {transactions} transactions in blocks 1..{height}");
     }
 
     public void Dispose()

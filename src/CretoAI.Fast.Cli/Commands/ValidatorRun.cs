@@ -1,0 +1,56 @@
+using CretoAI.Fast.Core;
+using CretoAI.Fast.Crypto.Keys;
+using CretoAI.Fast.Node.Chain;
+using CretoAI.Fast.Node.Hosting;
+using CretoAI.Fast.Node.Metrics;
+using CretoAI.Fast.Node.Replica;
+using CretoAI.Fast.Node.Settings;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CretoAI.Fast.Cli.Commands;
+
+/// <summary>
+/// <c>node run --config FILE</c>: loads the settings (file &lt; CRETOAI_FAST_* environment &lt; --set),
+/// the genesis file and the identity key, checks them as <c>config check</c> does, and runs the
+/// validator under the Generic Host (systemd notify, watchdog, graceful stop, metrics endpoint).
+/// </summary>
+internal static class ValidatorRun
+{
+    public static async Task<int> RunAsync(string? configPath, IReadOnlyList<string> overrides, CancellationToken cancellationToken)
+    {
+        var settings = NodeSettingsFile.Load(configPath, overrides);
+        settings.ValidateFiles();
+        var genesis = GenesisFile.Load(settings.GenesisFile);
+        var identity = KeyPair.Load(settings.IdentityKeyFile);
+        if (genesis.CreateValidatorSet().IndexOf(identity.NodeId) < 0)
+        {
+            identity.Dispose();
+            throw new InvalidSettingException(
+                "identity_key_file",
+                $"node id {identity.NodeId} of '{settings.IdentityKeyFile}' is not one of the {genesis.Validators.Count} validators in '{settings.GenesisFile}'.");
+        }
+
+        try
+        {
+            return await ValidatorHost.RunAsync(
+                new ValidatorHostOptions
+                {
+                    Settings = settings,
+                    NodeFactory = services => new ValidatorNode(
+                        settings,
+                        genesis,
+                        identity,
+                        services.GetRequiredService<ILoggerFactory>(),
+                        services.GetRequiredService<PrometheusReplicaObserver>()),
+                    TransportCounters = node => ((ValidatorNode)node).Transport,
+                    IsHealthy = node => ((ValidatorNode)node).IsHealthy,
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            identity.Dispose();
+        }
+    }
+}

@@ -1,0 +1,268 @@
+using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using CretoAI.Fast.Core;
+using CretoAI.Fast.Crypto;
+using CretoAI.Fast.Reputation;
+using CretoAI.Fast.Reputation.Ledger;
+using CretoAI.Fast.Storage;
+using CretoAI.Fast.Storage.State;
+using CretoAI.Fast.Wire.Transactions;
+
+namespace CretoAI.Fast.Routing.Registry;
+
+/// <summary>
+/// The replicated registry of agents, fed by the <see cref="ValidatorLedger"/> as the applier of
+/// <see cref="TransactionKind.AgentRegister"/>, <see cref="TransactionKind.AgentUpdate"/> and
+/// <see cref="TransactionKind.AgentRevoke"/>. An agent is its ML-DSA-87 key: its id is SHA3-256 of
+/// the key that signed its registration, and every later operation on the record must be signed by
+/// that key (the record is keyed by the sender, so nobody can even name another agent's record).
+/// Rules and layouts: docs/agents.md. Everything lives in the <see cref="IReplicatedState"/>; a
+/// refused operation writes nothing. Single-threaded, like the ledger that drives it.
+/// <para>
+/// Record (<see cref="StateNamespace.AgentRecord"/>, keyed by agent id), little-endian: [0] version =
+/// 1; [1] status; [2..10) registration height u64; [10..18) last-change height u64; [18..2610) public
+/// key; then the profile (<see cref="AgentProfile"/>, exactly the bytes of the last accepted body).
+/// </para>
+/// </summary>
+public sealed class AgentRegistry : ITransactionApplier
+{
+    public const int MaxNameBytes = AgentProfile.MaxNameBytes;
+    public const int MaxTags = AgentProfile.MaxTags;
+    public const int MaxTagBytes = AgentProfile.MaxTagBytes;
+
+    private const byte RecordVersion = 1;
+    private const int HeaderSize = 18;
+    private const int ProfileOffset = HeaderSize + SignedTransaction.PublicKeySize;
+    private const int MaxRecordSize = ProfileOffset + AgentProfile.MaxEncodedSize;
+
+    private readonly IReplicatedState _state;
+
+    public AgentRegistry(IReplicatedState state) => _state = state ?? throw new ArgumentNullException(nameof(state));
+
+    /// <summary>The id of the agent whose key is <paramref name="publicKey"/>.</summary>
+    public static Hash32 AgentIdOf(ReadOnlySpan<byte> publicKey) => Sha3.Hash256(publicKey);
+
+    public bool Handles(TransactionKind kind) => kind is TransactionKind.AgentRegister or TransactionKind.AgentUpdate or TransactionKind.AgentRevoke;
+
+    /// <exception cref="ArgumentOutOfRangeException">A kind this registry does not handle.</exception>
+    /// <exception cref="ArgumentException">A register whose sender is not the hash of its key (a caller's bug; the ledger never does it).</exception>
+    public ApplierOutcome Apply(TransactionKind kind, Hash32 sender, ReadOnlySpan<byte> senderPublicKey, ulong nonce, ReadOnlySpan<byte> body, BlockContext at) => kind switch
+    {
+        TransactionKind.AgentRegister => Register(sender, senderPublicKey, body, at),
+        TransactionKind.AgentUpdate => Update(sender, body, at),
+        TransactionKind.AgentRevoke => Revoke(sender, body, at),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The agent registry applies register, update and revoke transactions only."),
+    };
+
+    /// <summary>The agent's record as of the last applied block; false when the id was never registered.</summary>
+    public bool TryGet(Hash32 agentId, [NotNullWhen(true)] out AgentRecord? record)
+    {
+        Span<byte> buffer = stackalloc byte[MaxRecordSize + 1];
+        if (!TryLoad(agentId, buffer, out var length))
+        {
+            record = null;
+            return false;
+        }
+
+        var bytes = buffer[..length];
+        var (name, tags) = AgentProfile.Decode(bytes[ProfileOffset..]);
+        record = new AgentRecord(
+            agentId,
+            bytes.Slice(HeaderSize, SignedTransaction.PublicKeySize).ToArray(),
+            name,
+            tags,
+            (AgentStatus)bytes[1],
+            BinaryPrimitives.ReadUInt64LittleEndian(bytes[2..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(bytes[10..]));
+        return true;
+    }
+
+    /// <summary>
+    /// Puts an active agent on hold: it can no longer update its profile (it can still revoke itself).
+    /// Not a client transaction: for a replicated state machine (compliance, reputation) carrying out a
+    /// committed decision, on every validator at the same height.
+    /// </summary>
+    public ApplierOutcome Suspend(Hash32 agentId, BlockContext at) => ChangeStatus(agentId, AgentStatus.Suspended, at);
+
+    /// <summary>Returns a suspended agent to <see cref="AgentStatus.Active"/>; same callers as <see cref="Suspend"/>.</summary>
+    public ApplierOutcome Reinstate(Hash32 agentId, BlockContext at) => ChangeStatus(agentId, AgentStatus.Active, at);
+
+    private ApplierOutcome Register(Hash32 sender, ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> body, BlockContext at)
+    {
+        if (publicKey.Length != SignedTransaction.PublicKeySize || AgentIdOf(publicKey) != sender)
+        {
+            throw new ArgumentException("The sender of a register transaction must be SHA3-256 of its ML-DSA-87 public key.", nameof(sender));
+        }
+
+        var invalid = CheckProfile(body);
+        if (invalid is { } refusal)
+        {
+            return refusal;
+        }
+
+        Span<byte> buffer = stackalloc byte[MaxRecordSize + 1];
+        if (TryLoad(sender, buffer, out _))
+        {
+            return (AgentStatus)buffer[1] == AgentStatus.Revoked
+                ? Refuse(AgentRejection.Revoked, $"agent {sender.ToShortString()} revoked itself; its id cannot be registered again")
+                : Refuse(AgentRejection.AlreadyRegistered, $"agent {sender.ToShortString()} is already registered (since height {BinaryPrimitives.ReadUInt64LittleEndian(buffer[2..]):N0})");
+        }
+
+        var record = buffer[..(ProfileOffset + body.Length)];
+        WriteHeader(record, AgentStatus.Active, at.Height, at.Height);
+        publicKey.CopyTo(record[HeaderSize..]);
+        body.CopyTo(record[ProfileOffset..]);
+        _state.Write(KeyOf(sender), record);
+        return ApplierOutcome.Applied;
+    }
+
+    private ApplierOutcome Update(Hash32 sender, ReadOnlySpan<byte> body, BlockContext at)
+    {
+        var invalid = CheckProfile(body);
+        if (invalid is { } refusal)
+        {
+            return refusal;
+        }
+
+        Span<byte> buffer = stackalloc byte[MaxRecordSize + 1];
+        var state = Existing(sender, buffer, out _);
+        if (state is { } notThere)
+        {
+            return notThere;
+        }
+
+        if ((AgentStatus)buffer[1] == AgentStatus.Suspended)
+        {
+            return Refuse(AgentRejection.Suspended, $"agent {sender.ToShortString()} is suspended and cannot update its profile");
+        }
+
+        var record = buffer[..(ProfileOffset + body.Length)];
+        WriteHeader(record, AgentStatus.Active, BinaryPrimitives.ReadUInt64LittleEndian(buffer[2..]), at.Height);
+        body.CopyTo(record[ProfileOffset..]);
+        _state.Write(KeyOf(sender), record);
+        return ApplierOutcome.Applied;
+    }
+
+    private ApplierOutcome Revoke(Hash32 sender, ReadOnlySpan<byte> body, BlockContext at)
+    {
+        if (!body.IsEmpty)
+        {
+            return ApplierOutcome.Malformed((byte)AgentRejection.MalformedBody, $"a revoke body is empty, got {body.Length} bytes");
+        }
+
+        Span<byte> buffer = stackalloc byte[MaxRecordSize + 1];
+        var state = Existing(sender, buffer, out var length);
+        if (state is { } notThere)
+        {
+            return notThere;
+        }
+
+        WriteHeader(buffer, AgentStatus.Revoked, BinaryPrimitives.ReadUInt64LittleEndian(buffer[2..]), at.Height);
+        _state.Write(KeyOf(sender), buffer[..length]);
+        return ApplierOutcome.Applied;
+    }
+
+    private ApplierOutcome ChangeStatus(Hash32 agentId, AgentStatus status, BlockContext at)
+    {
+        Span<byte> buffer = stackalloc byte[MaxRecordSize + 1];
+        var state = Existing(agentId, buffer, out var length);
+        if (state is { } notThere)
+        {
+            return notThere;
+        }
+
+        var current = (AgentStatus)buffer[1];
+        if (status == AgentStatus.Suspended && current == AgentStatus.Suspended)
+        {
+            return Refuse(AgentRejection.Suspended, $"agent {agentId.ToShortString()} is already suspended");
+        }
+
+        if (status == AgentStatus.Active && current != AgentStatus.Suspended)
+        {
+            return Refuse(AgentRejection.NotSuspended, $"agent {agentId.ToShortString()} is {current}, not suspended");
+        }
+
+        WriteHeader(buffer, status, BinaryPrimitives.ReadUInt64LittleEndian(buffer[2..]), at.Height);
+        _state.Write(KeyOf(agentId), buffer[..length]);
+        return ApplierOutcome.Applied;
+    }
+
+    // The record of an agent that exists and has not revoked itself, or the refusal.
+    private ApplierOutcome? Existing(Hash32 agentId, Span<byte> buffer, out int length)
+    {
+        if (!TryLoad(agentId, buffer, out length))
+        {
+            return Refuse(AgentRejection.NotRegistered, $"agent {agentId.ToShortString()} is not registered");
+        }
+
+        return (AgentStatus)buffer[1] == AgentStatus.Revoked
+            ? Refuse(AgentRejection.Revoked, $"agent {agentId.ToShortString()} revoked itself")
+            : null;
+    }
+
+    private static ApplierOutcome? CheckProfile(ReadOnlySpan<byte> body)
+    {
+        var rejection = AgentProfile.Validate(body, out var reason);
+        return rejection switch
+        {
+            AgentRejection.None => null,
+            AgentRejection.MalformedBody => ApplierOutcome.Malformed((byte)rejection, reason!),
+            _ => Refuse(rejection, reason!),
+        };
+    }
+
+    private static ApplierOutcome Refuse(AgentRejection rejection, string reason) => ApplierOutcome.Rejected((byte)rejection, reason);
+
+    private static void WriteHeader(Span<byte> record, AgentStatus status, ulong registeredAt, ulong updatedAt)
+    {
+        record[0] = RecordVersion;
+        record[1] = (byte)status;
+        BinaryPrimitives.WriteUInt64LittleEndian(record[2..], registeredAt);
+        BinaryPrimitives.WriteUInt64LittleEndian(record[10..], updatedAt);
+    }
+
+    private static StateKey KeyOf(Hash32 agentId) => StateKey.For(StateNamespace.AgentRecord, agentId);
+
+    // Reads and checks a record: damage is a StorageException, never a wrong answer.
+    private bool TryLoad(Hash32 agentId, Span<byte> buffer, out int length)
+    {
+        bool found;
+        try
+        {
+            found = _state.TryRead(KeyOf(agentId), buffer, out length);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw Corrupt(agentId, $"longer than the largest valid record ({MaxRecordSize} bytes)", e);
+        }
+
+        if (!found)
+        {
+            return false;
+        }
+
+        var record = buffer[..length];
+        if (length < ProfileOffset + 2 || record[0] != RecordVersion)
+        {
+            throw Corrupt(agentId, length == 0 ? "empty" : $"{length} bytes, version {record[0]}");
+        }
+
+        if ((AgentStatus)record[1] is not (AgentStatus.Active or AgentStatus.Suspended or AgentStatus.Revoked))
+        {
+            throw Corrupt(agentId, $"status {record[1]}");
+        }
+
+        if (AgentProfile.Validate(record[ProfileOffset..], out var reason) != AgentRejection.None)
+        {
+            throw Corrupt(agentId, $"profile: {reason}");
+        }
+
+        return true;
+    }
+
+    private static StorageException Corrupt(Hash32 agentId, string detail) =>
+        new(StorageError.StateCorrupt, $"The agent record of {agentId.ToShortString()} is damaged: {detail}.");
+
+    private static StorageException Corrupt(Hash32 agentId, string detail, Exception inner) =>
+        new(StorageError.StateCorrupt, $"The agent record of {agentId.ToShortString()} is damaged: {detail}.", inner);
+}
