@@ -177,7 +177,14 @@ internal static class ChainAssert
     }
 
     /// <summary>Each submitted transaction is in <paramref name="blocks"/> and applied exactly once (a re-offered copy may land again, refused).</summary>
-    public static void AppliedOnce(IReadOnlyList<CommittedBlockMessage> blocks, IEnumerable<SubmittedTransaction> submitted)
+    public static void AppliedOnce(IReadOnlyList<CommittedBlockMessage> blocks, IEnumerable<SubmittedTransaction> submitted) =>
+        Applied(blocks, submitted, allowMissing: false);
+
+    /// <summary>No submitted transaction is applied more than once in <paramref name="blocks"/> (it may be absent).</summary>
+    public static void AppliedAtMostOnce(IReadOnlyList<CommittedBlockMessage> blocks, IEnumerable<SubmittedTransaction> submitted) =>
+        Applied(blocks, submitted, allowMissing: true);
+
+    private static void Applied(IReadOnlyList<CommittedBlockMessage> blocks, IEnumerable<SubmittedTransaction> submitted, bool allowMissing)
     {
         var byId = new Dictionary<Hash32, List<(ulong Height, TransactionResultEntry Entry)>>();
         foreach (var block in blocks)
@@ -197,11 +204,16 @@ internal static class ChainAssert
         {
             if (!byId.TryGetValue(tx.Id, out var landed))
             {
+                if (allowMissing)
+                {
+                    continue;
+                }
+
                 throw new XunitException($"{tx.What} ({tx.Id.ToShortString()}, submitted to node {tx.Node}) is in no block 1..{blocks.Count}");
             }
 
             var applied = landed.Count(l => l.Entry.Verdict == TransactionVerdicts.Applied);
-            if (applied != 1)
+            if (applied > 1 || (applied == 0 && !allowMissing))
             {
                 var where = string.Join("; ", landed.Select(l => $"height {l.Height}: {TransactionVerdicts.Name(l.Entry.Verdict)} {l.Entry.Reason}"));
                 throw new XunitException($"{tx.What} ({tx.Id.ToShortString()}, submitted to node {tx.Node}) was applied {applied} times: {where}");
