@@ -91,20 +91,6 @@ public sealed class TestnetCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Cluster_up_finds_the_nodes_that_its_testnet_init_arguments_create()
-    {
-        var (exit, _, error) = await RunAsync([.. Cluster.ClusterLayout.InitArguments(Out, 3, 27400)]);
-        Assert.True(exit == 0, error);
-        var nodes = Cluster.ClusterLayout.Load(Out, 27400);
-        Assert.Equal(3, nodes.Count);
-        for (var i = 0; i < 3; i++)
-        {
-            Assert.Equal(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 27400 + i), nodes[i].Endpoint);
-            Assert.Equal(Path.Combine(Out, $"node{i}", "cretoai-fast.json"), nodes[i].ConfigPath);
-        }
-    }
-
-    [Fact]
     public async Task A_single_validator_has_no_peers()
     {
         Assert.Equal(0, (await RunAsync("testnet", "init", "--validators", "1", "--out", Out)).Exit);

@@ -17,7 +17,7 @@ using Xunit;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
-namespace CretoAI.Fast.Cli.Tests.Cluster;
+namespace CretoAI.Fast.Cli.Tests.ClusterProcesses;
 
 /// <summary>Multi-process cluster tests share the machine's two cores: they run one at a time.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]

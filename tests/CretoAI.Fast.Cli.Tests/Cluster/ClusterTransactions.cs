@@ -8,7 +8,7 @@ using CretoAI.Fast.Wire.Transactions;
 using Xunit;
 using Xunit.Sdk;
 
-namespace CretoAI.Fast.Cli.Tests.Cluster;
+namespace CretoAI.Fast.Cli.Tests.ClusterProcesses;
 
 /// <summary>A transaction the test submitted: its id, the node it went to, and what it is.</summary>
 internal sealed record SubmittedTransaction(Hash32 Id, int Node, string What);

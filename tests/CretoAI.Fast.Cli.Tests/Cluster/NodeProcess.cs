@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Text;
 using CretoAI.Fast.Cli.Cluster;
 
-namespace CretoAI.Fast.Cli.Tests.Cluster;
+namespace CretoAI.Fast.Cli.Tests.ClusterProcesses;
 
 /// <summary>
 /// One node's log across all its runs: every line the node writes (stdout and stderr) is appended

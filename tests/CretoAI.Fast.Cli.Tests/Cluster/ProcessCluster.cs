@@ -10,7 +10,7 @@ using CretoAI.Fast.Net.Client;
 using CretoAI.Fast.Wire.Client;
 using Xunit.Sdk;
 
-namespace CretoAI.Fast.Cli.Tests.Cluster;
+namespace CretoAI.Fast.Cli.Tests.ClusterProcesses;
 
 /// <summary>
 /// A local testnet made by <c>testnet init</c> in a fresh temp directory on a random free port range,
