@@ -91,11 +91,13 @@ public sealed class TestnetCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Cluster_up_finds_the_nodes_that_its_testnet_init_arguments_create()
+    public async Task Cluster_up_reads_the_nodes_and_ports_that_testnet_init_writes()
     {
-        var (exit, _, error) = await RunAsync([.. Cluster.ClusterLayout.InitArguments(Out, 3, 27400)]);
+        var (exit, _, error) = await RunAsync("testnet", "init", "--validators", "3", "--out", Out, "--base-port", "27400");
         Assert.True(exit == 0, error);
-        var nodes = Cluster.ClusterLayout.Load(Out, 27400);
+
+        // Another base port than cluster up's default: the endpoints come from the configs' listen.
+        var nodes = CretoAI.Fast.Cli.Cluster.ClusterLayout.Load(Out, 7400);
         Assert.Equal(3, nodes.Count);
         for (var i = 0; i < 3; i++)
         {
