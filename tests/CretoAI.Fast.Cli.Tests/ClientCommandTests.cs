@@ -249,6 +249,25 @@ public sealed class ClientCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Submit_agent_kinds_build_the_registrys_envelopes()
+    {
+        await using var server = FakeNodeServer.Start();
+        using var key = WriteKey(out var keyPath);
+        Assert.Equal(0, (await CliRun.RunAsync("tx", "submit", "--node", server.Address, "--key", keyPath, "--kind", "agent-register", "--nonce", "1", "--name", "summariser", "--tags", "text, summarise")).Exit);
+        Assert.Equal(0, (await CliRun.RunAsync("tx", "submit", "--node", server.Address, "--key", keyPath, "--kind", "agent-update", "--nonce", "2", "--name", "summariser-2")).Exit);
+        Assert.Equal(0, (await CliRun.RunAsync("tx", "submit", "--node", server.Address, "--key", keyPath, "--kind", "agent-revoke", "--nonce", "3")).Exit);
+
+        var kinds = server.Node.Submitted.Select(e =>
+        {
+            Assert.Equal(TransactionParseError.None, SignedTransaction.TryParse(e, out var tx));
+            return (tx.Kind, tx.Nonce);
+        }).ToArray();
+        Assert.Equal([(TransactionKind.AgentRegister, 1UL), (TransactionKind.AgentUpdate, 2UL), (TransactionKind.AgentRevoke, 3UL)], kinds);
+        Assert.True(server.Node.Submitted.TryPeek(out var register));
+        Assert.Equal(Routing.Registry.AgentTransactions.ProfileBody("summariser", ["text", "summarise"]), SignedTransaction.TryParse(register, out var parsed) == TransactionParseError.None ? parsed.Body.ToArray() : []);
+    }
+
+    [Fact]
     public async Task Submit_wait_prints_the_commit_height_and_verdict()
     {
         await using var server = FakeNodeServer.Start();

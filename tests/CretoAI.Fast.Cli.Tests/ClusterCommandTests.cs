@@ -74,13 +74,29 @@ public sealed class ClusterCommandTests : IDisposable
         Assert.True(summary["p50_ms"] > 0 && summary["p99_ms"] >= summary["p50_ms"], lines[^1]);
         Assert.InRange(summary["height"], 1, processes.Node.Height);
 
-        // Every load transaction was a payload signed for the node's chain, nonces from 1 per agent.
-        Assert.NotEmpty(processes.Node.Submitted);
+        // Each agent registered once (nonce 1), then sent payloads with nonces 2, 3, ... in order,
+        // all signed for the node's chain.
+        var byAgent = new Dictionary<string, List<(Wire.Transactions.TransactionKind Kind, ulong Nonce)>>(StringComparer.Ordinal);
         foreach (var envelope in processes.Node.Submitted)
         {
             Assert.Equal(Wire.Transactions.TransactionParseError.None, Wire.Transactions.SignedTransaction.TryParse(envelope, out var tx));
-            Assert.Equal(Wire.Transactions.TransactionKind.Payload, tx.Kind);
             Assert.Equal(FakeNodeServer.ChainId, tx.ChainId);
+            var sender = Convert.ToHexString(tx.PublicKey[..16]);
+            if (!byAgent.TryGetValue(sender, out var sent))
+            {
+                byAgent[sender] = sent = [];
+            }
+
+            sent.Add((tx.Kind, tx.Nonce));
+        }
+
+        Assert.Equal(6, byAgent.Count);
+        foreach (var sent in byAgent.Values)
+        {
+            var ordered = sent.OrderBy(t => t.Nonce).ToArray();
+            Assert.Equal((Wire.Transactions.TransactionKind.AgentRegister, 1UL), ordered[0]);
+            Assert.All(ordered.Skip(1), t => Assert.Equal(Wire.Transactions.TransactionKind.Payload, t.Kind));
+            Assert.Equal(Enumerable.Range(1, ordered.Length).Select(n => (ulong)n), ordered.Select(t => t.Nonce));
         }
     }
 

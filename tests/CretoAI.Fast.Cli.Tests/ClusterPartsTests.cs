@@ -139,6 +139,31 @@ public sealed class ClusterPartsTests : IDisposable
     }
 
     [Fact]
+    public async Task Live_view_redraws_until_stopped_and_returns()
+    {
+        using var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        var calls = 0;
+        using var stop = new CancellationTokenSource();
+        var view = new LiveClusterView(console).RunAsync(
+            () =>
+            {
+                Interlocked.Increment(ref calls);
+                return new ClusterSnapshot(TimeSpan.FromSeconds(calls), (ulong)calls, 0, 0, null, null, 0, 0, 0, 0, 0, [new NodeSnapshot(0, 7400, true, (ulong)calls, 1, 0, 0, "ab", string.Empty)]);
+            },
+            stop.Token);
+
+        while (Volatile.Read(ref calls) < 3)
+        {
+            await Task.Delay(50);
+        }
+
+        await stop.CancelAsync();
+        await view.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Contains("cretoai-fast cluster", writer.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Children_run_this_executable_through_the_dotnet_host_when_hosted()
     {
         var (program, arguments) = LocalClusterHost.Self(["node", "run"]);

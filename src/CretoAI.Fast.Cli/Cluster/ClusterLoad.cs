@@ -89,7 +89,9 @@ internal sealed class ClusterLoad
         {
             if (_links[i % _links.Count].Current is { } client)
             {
-                var envelope = TransactionEnvelopes.AgentTransaction(TransactionKindOption.AgentRegister, agents[i], client.ChainId, ++_nonces[i], $"load-agent-{i}", ["load"]);
+                // Fresh keys every run, so the name carries the key's short id: names stay distinct
+                // on a testnet that persists from run to run.
+                var envelope = TransactionEnvelopes.AgentTransaction(TransactionKindOption.AgentRegister, agents[i], client.ChainId, ++_nonces[i], $"load-agent-{i}-{agents[i].NodeId.ToShortString()}", ["load"]);
                 Send(client, envelope);
             }
         }

@@ -199,7 +199,7 @@ public sealed partial class ValidatorNode
     /// <summary>Archive durable, current safety state re-written after it (so pruning never loses it), then a state checkpoint.</summary>
     private async Task CheckpointAsync(string why)
     {
-        if (_storage is null || _archive is null || _lastBlockWalAddress < 0)
+        if (_storage is null || _archive is null)
         {
             return;
         }
@@ -212,7 +212,7 @@ public sealed partial class ValidatorNode
             _storage.Wal.Commit();
         }
 
-        await _storage.CheckpointAsync(_lastBlockWalAddress).ConfigureAwait(false);
+        await _storage.CheckpointAsync(Math.Max(_lastBlockWalAddress, _storage.Wal.BeginAddress)).ConfigureAwait(false);
         _observer.CheckpointWritten(_appliedHeight, clock.Elapsed.TotalSeconds);
         _log.LogInformation("Checkpoint ({Why}) at height {Height} in {Ms} ms.", why, _appliedHeight, clock.ElapsedMilliseconds);
     }

@@ -14,6 +14,7 @@ using CretoAI.Fast.Wire;
 using CretoAI.Fast.Wire.Client;
 using CretoAI.Fast.Wire.Transactions;
 using Xunit;
+using Xunit.Abstractions;
 using Xunit.Sdk;
 
 namespace CretoAI.Fast.Cli.Tests.Cluster;
@@ -32,9 +33,14 @@ public sealed class ClusterProcessCollection
 /// clean SIGTERM stop. Timeouts are failure guards only; nothing asserts on timing.
 /// </summary>
 [Collection(ClusterProcessCollection.Name)]
-public sealed partial class ClusterProcessTests
+public sealed partial class ClusterProcessTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan TestGuard = TimeSpan.FromMinutes(6);
+
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    /// <summary>Progress for the test's output (never asserted on).</summary>
+    private void Note(string text) => output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{_clock.Elapsed.TotalSeconds,6:0.0} s] {text}"));
 
     [Fact]
     public async Task Four_validators_commit_100_blocks_with_transactions_and_agree_on_every_block_and_state()
@@ -50,12 +56,15 @@ public sealed partial class ClusterProcessTests
                 // 8 fresh agents, two per node: each registers (nonce 1) and sends 4 payloads (nonces 2..5).
                 var submitted = await agents.SubmitAsync(cluster, cluster.All, payloads: 4, ct);
                 Assert.Equal(40, submitted.Count);
+                Note($"{submitted.Count} transactions accepted");
                 await new CommitScanner(cluster, 0).WaitForAsync(submitted, ct);
+                Note("all committed");
 
                 await cluster.WaitForHeightAsync(cluster.All, 100, ct);
                 var upTo = await cluster.MinHeightAsync(cluster.All, ct);
                 var blocks = await ChainAssert.SameChainAsync(cluster, cluster.All, upTo, ct);
                 ChainAssert.AppliedOnce(blocks, submitted);
+                Note($"4 nodes agree on blocks 1..{upTo}; {blocks.Count(b => b.Transactions.Count > 0)} of them hold transactions");
 
                 // Every node counts the same committed transactions up to the compared height.
                 var inBlocks = blocks.Sum(b => b.Transactions.Count);
@@ -97,12 +106,15 @@ public sealed partial class ClusterProcessTests
                 var recorded = await cluster.BlocksAsync(Victim, 1, preKill, ct);
                 await cluster.KillAsync(Victim, ct);
                 Assert.NotEqual(0, cluster.Process(Victim)!.ExitCode);
+                Note($"node {Victim} killed at height {preKill} (exit code {cluster.Process(Victim)!.ExitCode})");
 
                 // The other three keep committing, transactions included, without it.
                 var atKill = await cluster.MinHeightAsync(survivors, ct);
                 var during = await outage.SubmitAsync(cluster, survivors, payloads: 2, ct);
                 await cluster.WaitForHeightAsync(survivors, atKill + 20, ct);
                 await new CommitScanner(cluster, 0).WaitForAsync(during, ct);
+
+                Note($"survivors went from {atKill} to >= {atKill + 20} without it; restarting it");
 
                 // Restarted with the same config, it catches up with the others as they are at each check.
                 cluster.Start(Victim);
@@ -127,6 +139,7 @@ public sealed partial class ClusterProcessTests
                     ct);
 
                 var upTo = (await cluster.StatusAsync(Victim, ct)).Height;
+                Note($"node {Victim} caught up at height {upTo}");
                 Assert.True(upTo >= atKill + 20, $"caught up to {upTo}, the others were at {atKill} + 20 before the restart");
                 await cluster.WaitForHeightAsync(cluster.All, upTo, ct);
                 var blocks = await ChainAssert.SameChainAsync(cluster, [Victim, .. survivors], upTo, ct);
@@ -167,8 +180,10 @@ public sealed partial class ClusterProcessTests
                 }
 
                 await cluster.KillAllAsync(ct);
+                Note($"all killed at heights {string.Join(',', pre)}; restarting");
                 cluster.StartAll();
                 await cluster.WaitForHeightAsync(cluster.All, pre.Max() + 10, ct);
+                Note($"all past height {pre.Max() + 10}");
 
                 foreach (var i in cluster.All)
                 {
@@ -216,16 +231,29 @@ public sealed partial class ClusterProcessTests
                     _ => Task.FromResult(cluster.All.Any(i => cluster.Log(i).ReadAll().Split('\n').Any(l => l.Contains("handshake refused", StringComparison.Ordinal) && l.Contains(foreignChain, StringComparison.Ordinal)))),
                     ProcessCluster.DefaultWait,
                     ct);
+                Note("the foreign validator was refused");
                 var afterForeign = await cluster.MinHeightAsync(cluster.All, ct);
                 await cluster.WaitForHeightAsync(cluster.All, afterForeign + 10, ct);
                 var foreignStatus = await foreign.StatusAsync(0, ct);
                 Assert.Equal(0, foreignStatus.ConnectedValidators);
                 Assert.Equal(0UL, foreignStatus.Height);
                 Assert.Contains("Validator link to " + cluster.Address(0) + " is down", foreign.Log(0).ReadAll(), StringComparison.Ordinal);
-                foreach (var i in cluster.All)
-                {
-                    Assert.Equal(3, (await cluster.StatusAsync(i, ct)).ConnectedValidators);
-                }
+                await cluster.WaitUntilAsync(
+                    "every node linked to exactly the 3 other validators",
+                    async c =>
+                    {
+                        foreach (var i in cluster.All)
+                        {
+                            if (await cluster.TryStatusAsync(i, c) is not { ConnectedValidators: 3 })
+                            {
+                                return false;
+                            }
+                        }
+
+                        return true;
+                    },
+                    ProcessCluster.DefaultWait,
+                    ct);
 
                 // ... and so is a client that names another chain.
                 var wrongChain = await Assert.ThrowsAsync<WireException>(() => NodeClient.ConnectAsync(cluster.Endpoint(Target), signer, new NodeClientOptions { ChainId = foreign.ChainId }, ct));
@@ -237,6 +265,7 @@ public sealed partial class ClusterProcessTests
                 garbage[0] = 0xFF;
                 var answer = await SendRawUntilClosedAsync(cluster.Endpoint(Target), garbage, ct);
                 AssertErrorFrameOrNothing(answer, WireErrorCode.BadMagic);
+                Note($"garbage: connection closed after {answer.Length} bytes of answer");
 
                 var oversized = Header(MessageType.Hello, WireLimits.AbsoluteMaxPayloadLength + 1);
                 answer = await SendRawUntilClosedAsync(cluster.Endpoint(Target), oversized, ct);
@@ -251,6 +280,7 @@ public sealed partial class ClusterProcessTests
                     Assert.Equal(WireErrorCode.FrameTooLarge, ErrorCodeOf(reply));
                 }
 
+                Note("oversized headers: connections closed with FrameTooLarge");
                 var afterBytes = (await cluster.StatusAsync(Target, ct)).Height;
                 await cluster.WaitForHeightAsync(cluster.All, afterBytes + 10, ct);
 
@@ -273,6 +303,7 @@ public sealed partial class ClusterProcessTests
                 var upTo = await cluster.MinHeightAsync(cluster.All, ct);
                 var blocks = await ChainAssert.SameChainAsync(cluster, cluster.All, upTo, ct);
                 ChainAssert.AppliedOnce(blocks, [accepted]);
+                Note($"corrupted transaction refused by every node; checked blocks 1..{upTo}");
                 var landed = blocks.Where(b => b.Transactions.Any(t => t.Id == corruptedId)).Select(b => b.Height).ToList();
                 Assert.True(landed.Count == 0, $"the corrupted transaction {corruptedId} is in block(s) {string.Join(',', landed)}");
             },
@@ -312,6 +343,7 @@ public sealed partial class ClusterProcessTests
                 }
 
                 Assert.Equal(0, process.ExitCode);
+                Note($"node {Victim} exited with code 0 after SIGTERM");
                 var log = cluster.Log(Victim).ReadAll();
                 var checkpoint = CheckpointLine().Match(log);
                 Assert.True(checkpoint.Success, "no 'Checkpoint (shutdown) at height N' line in the log");
@@ -328,6 +360,7 @@ public sealed partial class ClusterProcessTests
                 var recovered = RecoveredLine().Matches(cluster.Log(Victim).ReadAll());
                 Assert.True(recovered.Count >= 2, "no 'Recovered ...' line for the restart");
                 var restart = recovered[^1];
+                Note(restart.Value);
                 Assert.NotEqual("none", restart.Groups["checkpoint"].Value);
                 Assert.True(ulong.Parse(restart.Groups["height"].Value, CultureInfo.InvariantCulture) >= checkpointHeight, restart.Value);
                 var upTo = await cluster.MinHeightAsync(cluster.All, ct);
