@@ -91,6 +91,22 @@ public sealed class TestnetCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Cluster_up_reads_the_nodes_and_ports_that_testnet_init_writes()
+    {
+        var (exit, _, error) = await RunAsync("testnet", "init", "--validators", "3", "--out", Out, "--base-port", "27400");
+        Assert.True(exit == 0, error);
+
+        // Another base port than cluster up's default: the endpoints come from the configs' listen.
+        var nodes = CretoAI.Fast.Cli.Cluster.ClusterLayout.Load(Out, 7400);
+        Assert.Equal(3, nodes.Count);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 27400 + i), nodes[i].Endpoint);
+            Assert.Equal(Path.Combine(Out, $"node{i}", "cretoai-fast.json"), nodes[i].ConfigPath);
+        }
+    }
+
+    [Fact]
     public async Task A_single_validator_has_no_peers()
     {
         Assert.Equal(0, (await RunAsync("testnet", "init", "--validators", "1", "--out", Out)).Exit);

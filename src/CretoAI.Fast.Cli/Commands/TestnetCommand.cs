@@ -38,10 +38,9 @@ internal static class TestnetCommand
         {
             Description = $"Number of validators, 1..{MaxValidators}. Required.",
         };
-        var outDirectory = new Option<string?>("--out", "--dir")
+        var outDirectory = new Option<string?>("--out")
         {
-            Description = "Directory to create the testnet in: DIR/node0 .. DIR/node<N-1>. Must be absent or empty unless --force. Required. " +
-                "--dir is the same option (the name 'cluster up' uses).",
+            Description = "Directory to create the testnet in: DIR/node0 .. DIR/node<N-1>. Must be absent or empty unless --force. Required.",
         };
         var basePort = new Option<int>("--base-port")
         {

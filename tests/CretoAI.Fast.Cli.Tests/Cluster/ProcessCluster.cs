@@ -17,7 +17,7 @@ namespace CretoAI.Fast.Cli.Tests.ClusterProcesses;
 /// whose validators run as real <c>cretoai-fast node run</c> child processes on loopback. Gives each
 /// node a cached <see cref="NodeClient"/>, polling waits with generous failure guards, and failure
 /// messages that carry every node's state and log tail. Disposing kills every child still running
-/// and removes the directory.
+/// and removes the directory (kept, logs included, when CRETOAI_TEST_KEEP_CLUSTER=1).
 /// </summary>
 internal sealed class ProcessCluster : IAsyncDisposable
 {
@@ -378,7 +378,10 @@ internal sealed class ProcessCluster : IAsyncDisposable
         }
 
         _identity.Dispose();
-        TryDelete(_root);
+        if (Environment.GetEnvironmentVariable("CRETOAI_TEST_KEEP_CLUSTER") != "1")
+        {
+            TryDelete(_root);
+        }
     }
 
     /// <summary>A base port P with P..P+n-1 (nodes) and P+100..P+100+n-1 (metrics) free now, below the ephemeral port range.</summary>
