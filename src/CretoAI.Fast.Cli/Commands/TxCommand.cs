@@ -41,7 +41,7 @@ internal static class TxCommand
         var wait = new Option<bool>("--wait")
         {
             Description = "After admission, wait until the transaction is in a committed block and print its height and verdict. " +
-                          "Exit 0 if applied (or not_interpreted, for a payload the ledger orders but does not read), 1 otherwise or on timeout.",
+                          "Exit 0 if applied (or not_interpreted, a kind this chain has no rules for), 1 otherwise (rejected: e.g. a wrong nonce) or on timeout.",
         };
         var timeout = ClientCommandOptions.Timeout("With --wait: seconds to wait for the commit after admission.", 30);
         var json = ClientCommandOptions.Json();
