@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CretoAI.Fast.Consensus.Weights;
@@ -114,35 +113,7 @@ public static partial class GenesisFile
     public static void Save(ChainGenesis genesis, string path, bool overwrite = false)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var bytes = Encoding.UTF8.GetBytes(ToJson(genesis));
-        var full = Path.GetFullPath(path);
-        if (!overwrite && Path.Exists(full))
-        {
-            throw new IOException($"'{path}' already exists; refusing to overwrite a genesis file.");
-        }
-
-        var temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-            }
-
-            using (var stream = new FileStream(temporary, options))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, full, overwrite);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
-        {
-            File.Delete(temporary);
-            throw new IOException($"cannot write genesis file '{path}': {e.Message}", e);
-        }
+        DocumentFile.Write(path, ToJson(genesis), "genesis file", overwrite);
     }
 
     private static ChainGenesis FromDocument(GenesisDocument d)

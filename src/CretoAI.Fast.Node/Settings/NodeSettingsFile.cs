@@ -180,35 +180,7 @@ public static class NodeSettingsFile
     public static void Write(NodeSettings settings, string path, bool overwrite = false)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var bytes = Encoding.UTF8.GetBytes(ToJson(settings));
-        var full = Path.GetFullPath(path);
-        if (!overwrite && Path.Exists(full))
-        {
-            throw new IOException($"'{path}' already exists; refusing to overwrite a config file.");
-        }
-
-        var temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-            }
-
-            using (var stream = new FileStream(temporary, options))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, full, overwrite);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
-        {
-            File.Delete(temporary);
-            throw new IOException($"cannot write config file '{path}': {e.Message}", e);
-        }
+        Chain.DocumentFile.Write(path, ToJson(settings), "config file", overwrite);
     }
 
     internal static SettingDefinition? Find(string name)
