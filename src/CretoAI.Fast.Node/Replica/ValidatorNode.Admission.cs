@@ -31,7 +31,7 @@ public sealed partial class ValidatorNode
 
     internal ValueTask<Admission> AdmitAsync(byte[] envelope, CancellationToken cancellationToken)
     {
-        var id = Sha3.Hash256(envelope);
+        var id = TransactionIds.Of(envelope);
         var error = SignedTransaction.TryParse(envelope, out var tx);
         if (error != TransactionParseError.None)
         {

@@ -206,10 +206,10 @@ public sealed partial class ValidatorNode
     /// <summary>How many leading blocks of <paramref name="batch"/> are proven committed (see the type's remarks).</summary>
     private int Provable(List<(Block Block, QuorumCertificate Certificate, byte[] Payload)> batch, Block? tip)
     {
-        var parentId = tip?.Id ?? Block.Genesis(_chainId, _validators.Epoch, _config.GenesisTimeMs).Id;
+        var parentId = tip?.Id ?? _genesisId;
         var parentHeight = tip?.Height ?? 0;
         var linked = 0;
-        var verifier = new CertificateVerifier(_chainId, _validators, _config.ThreatLevels, _signatures.Recording, Block.Genesis(_chainId, _validators.Epoch, _config.GenesisTimeMs).Id);
+        var verifier = new CertificateVerifier(_chainId, _validators, _config.ThreatLevels, _signatures.Recording, _genesisId);
         foreach (var (block, certificate, _) in batch)
         {
             if (block.ChainId != _chainId || block.Height != parentHeight + 1 || block.ParentId != parentId || certificate.BlockId != block.Id || !verifier.VerifyQc(certificate))

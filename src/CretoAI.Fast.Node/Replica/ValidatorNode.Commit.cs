@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using CretoAI.Fast.Consensus.Messages;
 using CretoAI.Fast.Core;
-using CretoAI.Fast.Crypto;
 using CretoAI.Fast.Storage;
 using CretoAI.Fast.Wire.Client;
+using CretoAI.Fast.Wire.Transactions;
 using Microsoft.Extensions.Logging;
 
 namespace CretoAI.Fast.Node.Replica;
@@ -77,7 +77,7 @@ public sealed partial class ValidatorNode
         var entries = new TransactionResultEntry[block.Transactions.Count];
         foreach (var t in outcome.Transactions)
         {
-            ids[t.Index] = Sha3.Hash256(block.Transactions[t.Index]);
+            ids[t.Index] = TransactionIds.Of(block.Transactions[t.Index]);
             entries[t.Index] = new TransactionResultEntry(ids[t.Index], (byte)t.Verdict, t.Reason);
         }
 
@@ -219,7 +219,7 @@ public sealed partial class ValidatorNode
         var entries = new TransactionResultEntry[block.Transactions.Count];
         for (var i = 0; i < entries.Length; i++)
         {
-            entries[i] = new TransactionResultEntry(Sha3.Hash256(block.Transactions[i]), verdicts[i].Verdict, verdicts[i].Reason);
+            entries[i] = new TransactionResultEntry(TransactionIds.Of(block.Transactions[i]), verdicts[i].Verdict, verdicts[i].Reason);
         }
 
         message = new CommittedBlockMessage(block.Height, block.Id, stateHash, block.Round, block.TimestampMs, block.ProposerIndex, entries);

@@ -290,7 +290,7 @@ public sealed partial class ValidatorNode
         var (verifier, uses) = _preverifiers.Value;
         if (verifier is null || uses >= CertificateVerifierUses)
         {
-            verifier = new CertificateVerifier(_chainId, _validators, _config.ThreatLevels, _signatures.Recording, Block.Genesis(_chainId, _validators.Epoch, _config.GenesisTimeMs).Id);
+            verifier = new CertificateVerifier(_chainId, _validators, _config.ThreatLevels, _signatures.Recording, _genesisId);
             uses = 0;
         }
 

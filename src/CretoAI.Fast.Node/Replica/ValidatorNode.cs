@@ -1,5 +1,6 @@
 using System.Net;
 using CretoAI.Fast.Consensus.Engine;
+using CretoAI.Fast.Consensus.Messages;
 using CretoAI.Fast.Consensus.Signing;
 using CretoAI.Fast.Consensus.Validators;
 using CretoAI.Fast.Core;
@@ -37,6 +38,7 @@ public sealed partial class ValidatorNode : IValidatorNode
     private readonly CancellationTokenSource _stopping = new();
     private readonly IReadOnlyList<EndPoint> _peers;
     private readonly IPEndPoint _listen;
+    private readonly Hash32 _genesisId;
 
     private NodeStorage? _storage;
     private BlockArchive? _archive;
@@ -59,6 +61,7 @@ public sealed partial class ValidatorNode : IValidatorNode
         _chainId = genesis.ChainId;
         _config = genesis.CreateConsensusConfig(FixedThreatLevel.Normal);
         _validators = _config.Validators;
+        _genesisId = Block.Genesis(_chainId, _validators.Epoch, _config.GenesisTimeMs).Id;
         _me = _validators.IndexOf(identity.NodeId);
         if (_me < 0)
         {
