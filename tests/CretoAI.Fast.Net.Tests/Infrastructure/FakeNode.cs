@@ -107,8 +107,9 @@ internal sealed class FakeNode : IRequestHandler
                 }
                 else if (context.TryOpenStream(frame.CorrelationId, out var stream))
                 {
-                    Streams.Enqueue((stream!, subscribe.FromHeight));
+                    // Resolve the start before the stream becomes visible: a test that waits for it and then commits must not race the resolution.
                     var from = subscribe.FromHeight == SubscribeMessage.Live ? Height + 1 : subscribe.FromHeight;
+                    Streams.Enqueue((stream!, subscribe.FromHeight));
                     _ = Task.Run(() => PushLoopAsync(stream!, from));
                 }
 
