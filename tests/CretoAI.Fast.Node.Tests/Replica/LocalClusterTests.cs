@@ -73,22 +73,6 @@ public sealed class LocalClusterTests : IDisposable
         await cluster.WaitForHeightAsync(target + 10, TimeSpan.FromSeconds(90));
     }
 
-    [Fact]
-    public async Task All_validators_restarted_keep_their_committed_prefix_and_commit_again()
-    {
-        await using var cluster = new LocalCluster(4, _root);
-        await cluster.StartAllAsync();
-        await cluster.WaitForHeightAsync(10, TimeSpan.FromSeconds(90));
-        for (var i = 0; i < 4; i++)
-        {
-            await cluster.StopAsync(i);
-        }
-
-        await cluster.StartAllAsync();
-        var height = cluster.Nodes.Max(n => n!.Status.Height);
-        await cluster.WaitForHeightAsync(height + 10, TimeSpan.FromSeconds(90));
-    }
-
     public void Dispose()
     {
         try
