@@ -81,8 +81,7 @@ public sealed partial class ValidatorNode
         var outputs = new List<ConsensusOutput>();
         try
         {
-            var tipHeight = _recoveredTip?.Height ?? 0;
-            _engine = CreateEngine(_recoveredSafety, _recoveredTip, _recoveredVoted.Values.Where(b => b.Height > tipHeight));
+            _engine = CreateEngine(_recoveredSafety, _recoveredTip, VotedAbove(_recoveredTip?.Height ?? 0));
             _lastSafety = _engine.Safety;
             _engine.Start(NowMs(), outputs);
             Carry(outputs);
@@ -111,7 +110,7 @@ public sealed partial class ValidatorNode
                             break;
                         case DriverInputKind.Rebuild:
                             Carry(outputs);
-                            _engine = CreateEngine(_engine.Safety, input.Tip, []);
+                            _engine = CreateEngine(_engine.Safety, input.Tip, VotedAbove(input.Tip?.Height ?? 0));
                             _timerAt = long.MaxValue;
                             _engineQueued = 0;
                             _engine.Start(now, outputs);
@@ -128,6 +127,7 @@ public sealed partial class ValidatorNode
                         var round = _timerRound;
                         _timerAt = long.MaxValue;
                         _engine.Step(ConsensusInput.TimerFired(round, now), outputs);
+                        _log.LogDebug("Round {Round} timed out; engine {State}.", round, _engine.DebugState);
                     }
 
                     var room = (2 * _config.MaxTransactionsPerBlock) - _engineQueued;
@@ -187,6 +187,7 @@ public sealed partial class ValidatorNode
                     writer.ResetWrittenCount();
                     ConsensusCodec.Write(writer, new BlockResponse(b.Block.Epoch, [b.Block]));
                     wal.Append(WalRecordKind.VotedBlock, writer.WrittenSpan);
+                    _votedAboveTip[b.Block.Id] = new VotedBlock(b.Block, writer.WrittenSpan.ToArray());
                     dirty = true;
                     break;
                 case BlockCommitted c:
@@ -228,6 +229,11 @@ public sealed partial class ValidatorNode
         }
 
         outputs.Clear();
+        if (commits is not null)
+        {
+            ForgetVotedAtOrBelow(commits[^1].Block.Height);
+        }
+
         if (dirty)
         {
             var clock = Stopwatch.StartNew();

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using CretoAI.Fast.Consensus.Engine;
 using CretoAI.Fast.Consensus.Messages;
@@ -22,7 +23,15 @@ public sealed partial class ValidatorNode
 
     private SafetyState? _recoveredSafety;
     private Block? _recoveredTip;
-    private readonly Dictionary<Hash32, Block> _recoveredVoted = [];
+
+    /// <summary>
+    /// Blocks this node proposed or voted for above its committed height, with their WAL record:
+    /// written by the consensus thread, read by checkpoints (any thread). A checkpoint prunes the WAL
+    /// up to the last committed block, which can be after these blocks' records, so it writes them
+    /// again: losing them on every validator (all stopped after a checkpoint) would leave the highest
+    /// certificate naming a block nobody has, and no proposal could ever be voted on again.
+    /// </summary>
+    private readonly ConcurrentDictionary<Hash32, VotedBlock> _votedAboveTip = new();
 
     /// <summary>
     /// Opens storage and brings the ledger to the last committed block: restore the newest
@@ -105,7 +114,7 @@ public sealed partial class ValidatorNode
                     case WalRecordKind.VotedBlock:
                         if (ConsensusCodec.TryRead(record.Payload, CodecLimits, out var message) == ConsensusDecodeError.None && message is BlockResponse { Blocks.Count: 1 } voted)
                         {
-                            _recoveredVoted[voted.Blocks[0].Id] = voted.Blocks[0];
+                            _votedAboveTip[voted.Blocks[0].Id] = new VotedBlock(voted.Blocks[0], record.Payload.ToArray());
                         }
 
                         break;
@@ -114,6 +123,7 @@ public sealed partial class ValidatorNode
         }
 
         _recoveredTip = _archive.Height == 0 ? null : ReadArchived(_archive.Height).Block;
+        ForgetVotedAtOrBelow(_archive.Height);
         _appliedHeight = _archive.Height;
         _walHeight = _archive.Height;
         PublishStatus();
@@ -196,7 +206,26 @@ public sealed partial class ValidatorNode
             a.HighQc.Round >= b.HighQc.Round ? a.HighQc : b.HighQc);
     }
 
-    /// <summary>Archive durable, current safety state re-written after it (so pruning never loses it), then a state checkpoint.</summary>
+    /// <summary>Drops remembered voted blocks that are now committed history (or abandoned below it).</summary>
+    private void ForgetVotedAtOrBelow(ulong height)
+    {
+        foreach (var (id, voted) in _votedAboveTip)
+        {
+            if (voted.Block.Height <= height)
+            {
+                _votedAboveTip.TryRemove(id, out _);
+            }
+        }
+    }
+
+    /// <summary>Voted blocks above <paramref name="height"/>, for an engine built on a tip at that height.</summary>
+    private IEnumerable<Block> VotedAbove(ulong height) =>
+        _votedAboveTip.Values.Where(v => v.Block.Height > height).Select(v => v.Block).ToList();
+
+    /// <summary>
+    /// Archive durable; current safety state and the voted blocks above the committed height
+    /// re-written after it (so pruning never loses them); then a state checkpoint.
+    /// </summary>
     private async Task CheckpointAsync(string why)
     {
         if (_storage is null || _archive is null)
@@ -209,11 +238,20 @@ public sealed partial class ValidatorNode
         if (_lastSafety is { } safety)
         {
             _storage.Wal.Append(WalRecordKind.SafetyState, EncodeSafety(safety));
-            _storage.Wal.Commit();
         }
+
+        foreach (var voted in _votedAboveTip.Values)
+        {
+            _storage.Wal.Append(WalRecordKind.VotedBlock, voted.Record);
+        }
+
+        _storage.Wal.Commit();
 
         await _storage.CheckpointAsync(Math.Max(_lastBlockWalAddress, _storage.Wal.BeginAddress)).ConfigureAwait(false);
         _observer.CheckpointWritten(_appliedHeight, clock.Elapsed.TotalSeconds);
         _log.LogInformation("Checkpoint ({Why}) at height {Height} in {Ms} ms.", why, _appliedHeight, clock.ElapsedMilliseconds);
     }
+
+    /// <summary>A block this node voted for or proposed, and its WAL record (a one-block <see cref="BlockResponse"/>).</summary>
+    private sealed record VotedBlock(Block Block, byte[] Record);
 }
