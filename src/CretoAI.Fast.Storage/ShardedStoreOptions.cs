@@ -52,15 +52,19 @@ public sealed class ShardedStoreOptions
             throw new InvalidSettingException(nameof(HashBucketsPerShard), $"{HashBucketsPerShard} must be a power of two and at least 64.");
         }
 
-        if (PageSizeBits < 12 || (1L << PageSizeBits) < MaxValueSize + KeySize + 64)
+        if (PageSizeBits > MemorySizeBits - 1)
         {
-            throw new InvalidSettingException(nameof(MaxValueSize), $"{MaxValueSize} does not fit a {1L << PageSizeBits}-byte log page; raise {nameof(MemoryBudgetPerShardBytes)}.");
+            throw new InvalidSettingException(nameof(MaxValueSize), $"{MaxValueSize} needs {1L << PageSizeBits}-byte log pages, and the memory budget of {MemoryBudgetPerShardBytes} bytes must hold at least two; raise {nameof(MemoryBudgetPerShardBytes)} or lower {nameof(MaxValueSize)}.");
         }
     }
 
     /// <summary>log2 of the in-memory log size.</summary>
     internal int MemorySizeBits => BitOperations.Log2((ulong)MemoryBudgetPerShardBytes);
 
-    /// <summary>Pages are 1/8 of the memory budget, between 4 KiB and 32 MiB.</summary>
-    internal int PageSizeBits => Math.Clamp(MemorySizeBits - 3, 12, 25);
+    /// <summary>
+    /// Pages are the smallest power of two that holds the largest record (at least 4 KiB; the memory
+    /// budget must hold two): FASTER allocates and zeroes whole pages as the log grows, so small
+    /// pages keep an empty or small store's start-up time and resident memory small.
+    /// </summary>
+    internal int PageSizeBits => Math.Max(12, BitOperations.Log2(BitOperations.RoundUpToPowerOf2((ulong)MaxValueSize + (ulong)KeySize + 64)));
 }

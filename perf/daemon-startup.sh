@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Start-up time and idle memory of the published cretoai-fast daemon with an empty state.
+#
+#   perf/daemon-startup.sh [--bin PATH] [--runs N] [--idle SECONDS]
+#
+# For each run: a fresh 4-validator testnet in a temporary directory, validator 0 started alone
+# (its peers are not running, so it stays idle after start-up), the time from process start to
+# READY taken from the daemon's own "started … after process start" log line (it is logged when
+# the host reports READY to systemd), VmRSS read from /proc after --idle seconds, then SIGTERM.
+# Prints one line per run and a summary line. Publish the binary first:
+#   dotnet publish src/CretoAI.Fast.Cli -c Release -r linux-x64 -o publish
+set -euo pipefail
+
+bin=publish/cretoai-fast
+runs=5
+idle=5
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --bin) bin="$2"; shift 2 ;;
+    --runs) runs="$2"; shift 2 ;;
+    --idle) idle="$2"; shift 2 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "daemon-startup.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+if [[ ! -x "$bin" ]]; then
+  echo "daemon-startup.sh: no executable at '$bin'; publish it first (see --help) or pass --bin" >&2
+  exit 2
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+ready_all=()
+rss_all=()
+for ((run = 1; run <= runs; run++)); do
+  dir="$work/run$run"
+  base=$((21000 + run * 10))
+  "$bin" testnet init --validators 4 --out "$dir" --base-port "$base" > /dev/null
+  config=$(ls "$dir"/node0/*.json | grep -v genesis | head -1)
+  "$bin" node run --config "$config" > "$dir/node0.log" 2>&1 &
+  pid=$!
+  for ((i = 0; i < 200; i++)); do
+    grep -q "after process start" "$dir/node0.log" && break
+    sleep 0.05
+  done
+  sleep "$idle"
+  ready=$(grep -o '([0-9]* ms after process start)' "$dir/node0.log" | grep -o '[0-9]*' | head -1)
+  rss=$(awk '/VmRSS/ { print int($2 / 1024) }' "/proc/$pid/status")
+  kill -TERM "$pid"
+  wait "$pid" || true
+  if [[ -z "$ready" ]]; then
+    echo "run $run: the daemon did not report READY; its log:" >&2
+    cat "$dir/node0.log" >&2
+    exit 1
+  fi
+  echo "run $run: READY ${ready} ms after process start, idle RSS ${rss} MiB"
+  ready_all+=("$ready")
+  rss_all+=("$rss")
+done
+
+sorted_ready=$(printf '%s\n' "${ready_all[@]}" | sort -n)
+sorted_rss=$(printf '%s\n' "${rss_all[@]}" | sort -n)
+echo "summary: runs=$runs ready_ms min=$(head -1 <<< "$sorted_ready") median=$(sed -n "$(((runs + 1) / 2))p" <<< "$sorted_ready") max=$(tail -1 <<< "$sorted_ready")" \
+  "rss_mib min=$(head -1 <<< "$sorted_rss") median=$(sed -n "$(((runs + 1) / 2))p" <<< "$sorted_rss") max=$(tail -1 <<< "$sorted_rss") load=$(cut -d' ' -f1 /proc/loadavg)"
