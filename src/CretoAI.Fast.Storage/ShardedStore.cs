@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using FASTER.core;
 
 namespace CretoAI.Fast.Storage;
@@ -23,18 +24,26 @@ public sealed class ShardedStore : IDisposable
         options.Validate();
         Options = options;
         _shards = new StoreShard[options.ShardCount];
-        try
+
+        // Shards are independent FASTER instances: open them side by side (start-up time is mostly
+        // allocating each one's index and first log page). The first failure is rethrown as is.
+        var failures = new Exception?[_shards.Length];
+        Parallel.For(0, _shards.Length, i =>
         {
-            for (var i = 0; i < _shards.Length; i++)
+            try
             {
                 var name = i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture);
                 _shards[i] = new StoreShard(Path.Combine(shardsDirectory, name), Path.Combine(checkpointsDirectory, "shard-" + name), options);
             }
-        }
-        catch
+            catch (Exception ex)
+            {
+                failures[i] = ex;
+            }
+        });
+        if (Array.Find(failures, f => f is not null) is { } failure)
         {
             DisposeShards();
-            throw;
+            ExceptionDispatchInfo.Throw(failure);
         }
     }
 
