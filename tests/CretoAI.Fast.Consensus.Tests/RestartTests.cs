@@ -143,4 +143,42 @@ public sealed class RestartTests
         net.Engines[witness].Step(ConsensusInput.Received(leader, again, net.Now), outputs);
         Assert.DoesNotContain(outputs, o => o is EvidenceFound);
     }
+
+    [Fact]
+    public void A_lagging_node_fetches_a_chain_of_ancestors_with_one_request_not_one_per_block()
+    {
+        var net = new TestNetwork(4);
+        const int lagger = 3;
+        net.Start();
+
+        // The lagger hears nothing while the other three commit a chain of blocks without it.
+        for (var k = 0; k < 200 && net.Committed[0].Count < 20; k++)
+        {
+            net.RunDropping(m => m.To == lagger || m.From == lagger);
+            net.Now += 10_000;
+            net.FireTimers();
+        }
+
+        Assert.True(net.Committed[0].Count >= 20, $"the three committed only {net.Committed[0].Count} blocks");
+        Assert.Empty(net.Committed[lagger]);
+        var before = net.Outputs[lagger].Count;
+
+        // Back in touch: the first certificate it sees names a block it lacks; the answer to its
+        // request carries that block and its ancestors down to genesis. Taking them oldest first
+        // links each one to a parent already present, so none of them is requested again.
+        for (var k = 0; k < 50 && net.Committed[lagger].Count < 20; k++)
+        {
+            net.Run();
+            net.Now += 10_000;
+            net.FireTimers();
+        }
+
+        Assert.True(net.Committed[lagger].Count >= 20, $"the lagger committed only {net.Committed[lagger].Count} blocks");
+        var requests = net.Outputs[lagger].Skip(before).Count(o => o is SendMessage { Message: BlockRequest });
+        Assert.InRange(requests, 1, 3);
+        for (var h = 0; h < 20; h++)
+        {
+            Assert.Equal(net.Committed[0][h].Id, net.Committed[lagger][h].Id);
+        }
+    }
 }

@@ -728,22 +728,43 @@ public sealed class ConsensusEngine
             return;
         }
 
+        // A block is accepted only if something already verified named its id: a QC or a child (it
+        // is wanted), or, inside this response, the parent link of the block accepted just before
+        // it (a response runs from the requested block down through its ancestors). The id is
+        // recomputed from content, so the bytes are the ones named.
+        List<Block>? accepted = null;
+        var linked = false;
+        var parentId = default(Hash32);
         foreach (var block in response.Blocks)
         {
-            // A block is accepted only if something already verified named its id (a QC, or a child
-            // accepted the same way); the id is recomputed from content, so the bytes are the ones named.
-            if (!_wanted.ContainsKey(block.Id))
+            if (!_wanted.ContainsKey(block.Id) && !(linked && block.Id == parentId))
             {
+                linked = false;
                 continue;
             }
 
             if (block.ChainId != _config.ChainId || block.Epoch != _validators.Epoch || block.Height != block.Qc.Height + 1 || block.Qc.Round >= block.Round)
             {
                 Rejected++;
+                linked = false;
                 continue;
             }
 
-            InsertBlock(from, block);
+            (accepted ??= []).Add(block);
+            linked = block.Qc.Height > _committedTip.Height && !_blocks.ContainsKey(block.ParentId);
+            parentId = block.ParentId;
+        }
+
+        if (accepted is null)
+        {
+            return;
+        }
+
+        // Oldest first: each block's parent is then already here, so only the oldest one's missing
+        // parent (if any) is requested, once, instead of one request per block of the response.
+        for (var i = accepted.Count - 1; i >= 0; i--)
+        {
+            InsertBlock(from, accepted[i]);
         }
     }
 

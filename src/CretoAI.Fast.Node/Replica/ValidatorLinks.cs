@@ -70,7 +70,9 @@ internal sealed class ValidatorLinks : IAsyncDisposable
         }
     }
 
-    public long Dropped => _all.Sum(l => l.Dropped);
+    public long Dropped => _all.Sum(l => l.Dropped) + Interlocked.Read(ref _oversized);
+
+    private long _oversized;
 
     public void Start()
     {
@@ -80,11 +82,22 @@ internal sealed class ValidatorLinks : IAsyncDisposable
         }
     }
 
-    /// <summary>Queues one frame for validator <paramref name="index"/>; false when there is no live link to it.</summary>
+    /// <summary>
+    /// Queues one frame for validator <paramref name="index"/>; false when there is no live link to it
+    /// or the payload is over the frame limit (a peer closes a link that carries an oversized frame,
+    /// which would lose everything queued behind it).
+    /// </summary>
     public bool Send(int index, MessageType type, uint correlationId, byte[] payload)
     {
         if ((uint)index >= (uint)_byIndex.Length || _byIndex[index] is not { IsUp: true } link)
         {
+            return false;
+        }
+
+        if (payload.Length > _options.MaxPayloadLength)
+        {
+            Interlocked.Increment(ref _oversized);
+            _logger.LogWarning("Not sending a {Type} frame of {Bytes} bytes to validator {Index}: it is over max_frame_payload_bytes ({Limit}).", type, payload.Length, index, _options.MaxPayloadLength);
             return false;
         }
 

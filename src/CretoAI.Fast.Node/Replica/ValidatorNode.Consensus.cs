@@ -203,7 +203,7 @@ public sealed partial class ValidatorNode
                     }
 
                 case SendMessage m:
-                    (sends ??= []).Add((m.To, Encode(writer, m.Message)));
+                    (sends ??= []).Add((m.To, EncodeForLink(writer, m.Message)));
                     break;
                 case BroadcastMessage m:
                     if (m.Message is Proposal p && p.Block.ProposerIndex == _me)
@@ -264,6 +264,27 @@ public sealed partial class ValidatorNode
                 _applyQueue.Add(item);
             }
         }
+    }
+
+    /// <summary>
+    /// Encodes a message for a validator link, within the frame limit: a block response names the
+    /// requested block first and then its ancestors, so an oversized one keeps the first half until
+    /// it fits (the requester asks again for the parent of the oldest block it got).
+    /// </summary>
+    private byte[] EncodeForLink(ArrayBufferWriter<byte> writer, ConsensusMessage message)
+    {
+        var payload = Encode(writer, message);
+        if (message is BlockResponse response)
+        {
+            var count = response.Blocks.Count;
+            while (payload.Length > _settings.MaxFramePayloadBytes && count > 1)
+            {
+                count = (count + 1) / 2;
+                payload = Encode(writer, new BlockResponse(response.Epoch, response.Blocks.Take(count).ToArray()));
+            }
+        }
+
+        return payload;
     }
 
     private static byte[] Encode(ArrayBufferWriter<byte> writer, ConsensusMessage message)
