@@ -174,6 +174,7 @@ internal sealed class TxMode : ILoadMode
         var transactions = step.Transactions.ForWorker(worker);
         var schedule = window.Rate is { } rate ? OpenLoopSchedule.ForWorker(window.Start, rate, worker, Workers) : default;
         var sent = 0;
+        var deadline = window.StopAt + (long)(window.Drain.TotalSeconds * Stopwatch.Frequency);
         for (var i = 0; ; i++)
         {
             long intended = 0;
@@ -204,8 +205,18 @@ internal sealed class TxMode : ILoadMode
             }
 
             // At most Depth uncommitted per connection. Open loop: a wait here is charged to this
-            // and the following transactions, whose intended times do not move.
-            await step.WaitForSlotAsync(worker, cancellationToken).ConfigureAwait(false);
+            // and the following transactions, whose intended times do not move. It ends with the
+            // drain: transactions of the window still unsent then fail without being sent.
+            if (!await step.WaitForSlotAsync(worker, deadline, cancellationToken).ConfigureAwait(false))
+            {
+                if (window.IsOpenLoop)
+                {
+                    step.FailUnsent(worker, window, schedule, i);
+                }
+
+                break;
+            }
+
             var now = Stopwatch.GetTimestamp();
             if (!window.IsOpenLoop)
             {
@@ -226,7 +237,6 @@ internal sealed class TxMode : ILoadMode
         }
 
         // Drain: wait for the commits of what was sent, then count the rest as timed out.
-        var deadline = window.StopAt + (long)(window.Drain.TotalSeconds * Stopwatch.Frequency);
         while (step.Outstanding(worker) > 0 && Stopwatch.GetTimestamp() < deadline)
         {
             await Task.Delay(20, cancellationToken).ConfigureAwait(false);

@@ -36,8 +36,36 @@ internal sealed class TxStep
     /// <summary>Set when a closed-loop worker ran out of pre-signed transactions before the window closed.</summary>
     public bool Exhausted { get; set; }
 
-    /// <summary>Waits for one of worker <paramref name="worker"/>'s in-flight slots.</summary>
-    public Task WaitForSlotAsync(int worker, CancellationToken cancellationToken) => _slots[worker].WaitAsync(cancellationToken);
+    /// <summary>Waits for one of worker <paramref name="worker"/>'s in-flight slots until <paramref name="deadline"/> (Stopwatch ticks); false if none freed up by then.</summary>
+    public Task<bool> WaitForSlotAsync(int worker, long deadline, CancellationToken cancellationToken)
+    {
+        var left = deadline - Stopwatch.GetTimestamp();
+        return _slots[worker].WaitAsync(TimeSpan.FromSeconds(Math.Max(0, (double)left / Stopwatch.Frequency)), cancellationToken);
+    }
+
+    /// <summary>
+    /// Open loop, at the end of the drain: the worker's transactions from <paramref name="first"/> on
+    /// whose intended time is in the measured window were never sent (Depth stayed uncommitted):
+    /// counted as sent and failed, so the step's counts cover its whole schedule.
+    /// </summary>
+    public void FailUnsent(int worker, StepWindow window, OpenLoopSchedule schedule, int first)
+    {
+        var stats = _stats[worker];
+        for (long i = first; ; i++)
+        {
+            var intended = schedule.IntendedAt(i);
+            if (intended >= window.StopAt)
+            {
+                return;
+            }
+
+            if (window.IsMeasured(intended))
+            {
+                stats.CountSent();
+                stats.CountFailed("not sent: --depth transactions uncommitted until the drain ended");
+            }
+        }
+    }
 
     /// <summary>Gives back a slot taken but not used (the window closed meanwhile).</summary>
     public void ReturnSlot(int worker) => _slots[worker].Release();
