@@ -89,8 +89,9 @@ public sealed class BadInputTests
 
         var (code, _, error) = await Cli.RunAsync("--mode", "tx", "--target", http.Target, "--quiet", "--connect-timeout", "3");
 
+        // Refused handshake, or (on a starved machine) none within the timeout: both name the cause.
         Assert.Equal(2, code);
-        Assert.Contains("not a cretoai-fast node", error, StringComparison.Ordinal);
+        Assert.Contains("cretoai-fast node", error, StringComparison.Ordinal);
     }
 
     [Fact]
