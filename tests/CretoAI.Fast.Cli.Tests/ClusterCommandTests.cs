@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using CretoAI.Fast.Cli.Cluster;
 using CretoAI.Fast.Cli.Commands;
 using CretoAI.Fast.Cli.Tests.Infrastructure;
 using CretoAI.Fast.Wire.Client;
@@ -58,8 +57,8 @@ public sealed class ClusterCommandTests : IDisposable
         Assert.Equal(3, starts.Length);
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal(["node", "run", "--config", ClusterLayout.ConfigPath(TestnetDirectory, i)], starts[i].Arguments);
-            Assert.Equal(Path.Combine(ClusterLayout.NodeDirectory(TestnetDirectory, i), "node.log"), starts[i].LogPath);
+            Assert.Equal(["node", "run", "--config", Node.Settings.TestnetDirectory.ConfigPath(TestnetDirectory, i)], starts[i].Arguments);
+            Assert.Equal(Path.Combine(Node.Settings.TestnetDirectory.NodeDirectory(TestnetDirectory, i), "node.log"), starts[i].LogPath);
         }
 
         Assert.All(processes.Children, c => Assert.True(c.Terminated));
@@ -160,7 +159,7 @@ public sealed class ClusterCommandTests : IDisposable
         Assert.True(exit == 0, output + error);
         for (var i = 0; i < 2; i++)
         {
-            Assert.True(File.Exists(Path.Combine(ClusterLayout.NodeDirectory(TestnetDirectory, i), "genesis.json")));
+            Assert.True(File.Exists(Path.Combine(Node.Settings.TestnetDirectory.NodeDirectory(TestnetDirectory, i), "genesis.json")));
             Assert.Contains($"127.0.0.1:{basePort + i}", output, StringComparison.Ordinal);
         }
 

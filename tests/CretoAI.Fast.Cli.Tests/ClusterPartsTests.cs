@@ -1,6 +1,7 @@
 using System.Net;
 using CretoAI.Fast.Cli.Cluster;
 using CretoAI.Fast.Cli.Tests.Infrastructure;
+using CretoAI.Fast.Node.Settings;
 using Spectre.Console;
 using Xunit;
 
@@ -104,19 +105,19 @@ public sealed class ClusterPartsTests : IDisposable
     public void Layout_finds_nodes_and_their_listen_addresses()
     {
         FakeClusterProcesses.WriteNodeConfig(_directory, 0, 7500);
-        Directory.CreateDirectory(ClusterLayout.NodeDirectory(_directory, 1));
-        File.WriteAllText(ClusterLayout.ConfigPath(_directory, 1), """{ "listen": "0.0.0.0:7501" }""");
-        Directory.CreateDirectory(ClusterLayout.NodeDirectory(_directory, 2));
-        File.WriteAllText(ClusterLayout.ConfigPath(_directory, 2), "not json");
-        Directory.CreateDirectory(ClusterLayout.NodeDirectory(_directory, 4));
-        File.WriteAllText(ClusterLayout.ConfigPath(_directory, 4), "{}");
+        Directory.CreateDirectory(TestnetDirectory.NodeDirectory(_directory, 1));
+        File.WriteAllText(TestnetDirectory.ConfigPath(_directory, 1), """{ "listen": "0.0.0.0:7501" }""");
+        Directory.CreateDirectory(TestnetDirectory.NodeDirectory(_directory, 2));
+        File.WriteAllText(TestnetDirectory.ConfigPath(_directory, 2), "not json");
+        Directory.CreateDirectory(TestnetDirectory.NodeDirectory(_directory, 4));
+        File.WriteAllText(TestnetDirectory.ConfigPath(_directory, 4), "{}");
 
-        Assert.Equal(3, ClusterLayout.CountNodes(_directory));
+        Assert.Equal(3, TestnetDirectory.CountNodes(_directory));
         var nodes = ClusterLayout.Load(_directory, 9000);
         Assert.Equal([new IPEndPoint(IPAddress.Loopback, 7500), new IPEndPoint(IPAddress.Loopback, 7501), new IPEndPoint(IPAddress.Loopback, 9002)], nodes.Select(n => n.Endpoint));
         Assert.Equal(Path.Combine(_directory, "node2", "node.log"), nodes[2].LogPath);
         Assert.Equal(["node", "run", "--config", Path.Combine(_directory, "node1", "cretoai-fast.json")], ClusterLayout.RunArguments(nodes[1]));
-        Assert.Equal(0, ClusterLayout.CountNodes(Path.Combine(_directory, "missing")));
+        Assert.Equal(0, TestnetDirectory.CountNodes(Path.Combine(_directory, "missing")));
     }
 
     [Fact]

@@ -73,12 +73,81 @@ public sealed class BadInputTests
     }
 
     [Fact]
-    public async Task Tx_mode_says_it_needs_the_daemon_and_exits_2()
+    public async Task Tx_against_an_unreachable_target_exits_2()
     {
-        var (code, _, error) = await Cli.RunAsync("--mode", "tx", "--quiet");
+        var (code, _, error) = await Cli.RunAsync("--mode", "tx", "--target", FakeServer.ClosedPort(), "--quiet", "--duration", "0.2");
 
         Assert.Equal(2, code);
-        Assert.Contains("not available until the daemon", error, StringComparison.Ordinal);
+        Assert.StartsWith("error: cannot connect to", error, StringComparison.Ordinal);
+        Assert.Single(error.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public async Task Tx_against_an_http_port_exits_2()
+    {
+        await using var http = FakeServer.Http();
+
+        var (code, _, error) = await Cli.RunAsync("--mode", "tx", "--target", http.Target, "--quiet", "--connect-timeout", "3");
+
+        // Refused handshake, or (on a starved machine) none within the timeout: both name the cause.
+        Assert.Equal(2, code);
+        Assert.Contains("cretoai-fast node", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tx_against_a_node_without_the_client_protocol_exits_2()
+    {
+        // A bare transport node: it completes the handshake and answers Ping, but is no validator.
+        await using var node = new TestNode();
+
+        var (code, _, error) = await Cli.RunAsync("--mode", "tx", "--target", node.Target, "--quiet", "--connect-timeout", "10");
+
+        Assert.Equal(2, code);
+        Assert.Contains("does not serve the client protocol", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tx_with_a_missing_testnet_directory_exits_2()
+    {
+        var missing = Path.Combine(Cli.TempDirectory(), "no-testnet");
+
+        var (code, _, error) = await Cli.RunAsync("--mode", "tx", "--testnet", missing, "--quiet");
+
+        Assert.Equal(2, code);
+        Assert.Contains("holds no testnet", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tx_with_an_unreadable_genesis_exits_2()
+    {
+        var genesis = Path.Combine(Cli.TempDirectory(), "genesis.json");
+        await File.WriteAllTextAsync(genesis, "{ not json");
+
+        var (code, _, error) = await Cli.RunAsync("--mode", "tx", "--genesis", genesis, "--target", FakeServer.ClosedPort(), "--quiet");
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: --genesis: ", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--testnet")]
+    [InlineData("--genesis")]
+    [InlineData("--transactions")]
+    public async Task Tx_options_are_refused_in_other_modes(string option)
+    {
+        var (code, _, error) = await Cli.RunAsync("--mode", "ping", option, "1", "--quiet");
+
+        Assert.Equal(2, code);
+        Assert.Contains("options of --mode tx", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Several_targets_are_only_for_tx()
+    {
+        var (code, _, error) = await Cli.RunAsync("--mode", "ping", "--target", "127.0.0.1:1", "--target", "127.0.0.1:2", "--quiet");
+
+        Assert.Equal(2, code);
+        Assert.Contains("takes one target", error, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -28,10 +28,12 @@ public sealed class SlaTests
         Assert.Equal(0.001, sla.MaxErrorRate);
     }
 
-    [Fact]
-    public void The_example_file_in_the_repository_parses()
+    [Theory]
+    [InlineData("example.json")]
+    [InlineData("tx-example.json")]
+    public void The_example_files_in_the_repository_parse(string name)
     {
-        var sla = SlaParser.Load(Path.Combine(RepositoryRoot(), "perf", "sla", "example.json"));
+        var sla = SlaParser.Load(Path.Combine(RepositoryRoot(), "perf", "sla", name));
 
         Assert.NotEmpty(sla.Latency);
     }

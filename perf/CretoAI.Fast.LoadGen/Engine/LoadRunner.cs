@@ -93,7 +93,8 @@ internal static class LoadRunner
             seconds > 0 ? succeeded / seconds : 0,
             sent > 0 ? (double)failed / sent : 0,
             StepAggregator.Summarize(aggregator.Corrected),
-            window.IsOpenLoop ? StepAggregator.Summarize(aggregator.Service) : null);
+            window.IsOpenLoop ? StepAggregator.Summarize(aggregator.Service) : null,
+            aggregator.FailureReasons());
     }
 
     private static LiveSnapshot Snapshot(int step, int steps, double? rate, StepWindow? window, StepAggregator aggregator, bool done = false)

@@ -57,6 +57,30 @@ internal sealed class StepAggregator
         _lastHarvest = now;
     }
 
+    /// <summary>Failed requests by reason, most frequent first; null when no worker gave reasons.</summary>
+    public IReadOnlyList<FailureCount>? FailureReasons()
+    {
+        var reasons = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var worker in _workers)
+        {
+            worker.AddReasonsTo(reasons);
+        }
+
+        if (reasons.Count == 0)
+        {
+            return null;
+        }
+
+        var list = new List<FailureCount>(reasons.Count);
+        foreach (var (reason, count) in reasons)
+        {
+            list.Add(new FailureCount(reason, count));
+        }
+
+        list.Sort(static (a, b) => b.Count != a.Count ? b.Count.CompareTo(a.Count) : string.CompareOrdinal(a.Reason, b.Reason));
+        return list;
+    }
+
     public static LatencySummary Summarize(HistogramBase histogram)
     {
         ArgumentNullException.ThrowIfNull(histogram);

@@ -13,7 +13,7 @@ internal static class LoadModes
             "ping" => new PingMode(plan),
             "resp-ping" => new RespPingMode(plan),
             "verify" => new VerifyMode(plan),
-            "tx" => new TxMode(),
+            "tx" => new TxMode(plan),
             _ => throw new LoadGenException($"unknown mode '{plan.Mode}'; expected one of {string.Join(", ", Names)}"),
         };
     }

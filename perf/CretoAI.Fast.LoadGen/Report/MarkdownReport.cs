@@ -37,6 +37,22 @@ public static class MarkdownReport
             md.AppendLine();
         }
 
+        var failures = report.Steps.Where(s => s.Failures is { Count: > 0 }).ToList();
+        if (failures.Count > 0)
+        {
+            md.AppendLine("| step | failed because | requests |");
+            md.AppendLine("| ---: | --- | ---: |");
+            foreach (var step in failures)
+            {
+                foreach (var failure in step.Failures!)
+                {
+                    md.AppendLine(CultureInfo.InvariantCulture, $"| {step.Step} | {failure.Reason} | {failure.Count} |");
+                }
+            }
+
+            md.AppendLine();
+        }
+
         md.AppendLine(CultureInfo.InvariantCulture, $"![latency by percentile]({plotFileName})");
         md.AppendLine();
         if (report.Sla is { } sla)

@@ -58,7 +58,7 @@ internal static class ClientJson
     {
         writer.WriteString("id", Hex(id));
         writer.WriteNumber("nonce", nonce);
-        writer.WriteString("status", ClientNames.Of(result.Status));
+        writer.WriteString("status", SubmitStatuses.Name(result.Status));
         WriteNullable(writer, "detail", result.Detail.Length == 0 ? null : result.Detail);
         if (commit is { } committed)
         {

@@ -177,7 +177,7 @@ internal sealed class ClusterLoad
         try
         {
             var result = await submission.ConfigureAwait(false);
-            if (ClientNames.IsAdmitted(result.Status))
+            if (SubmitStatuses.IsAdmitted(result.Status))
             {
                 Interlocked.Increment(ref _accepted);
             }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using CretoAI.Fast.Cli.Client;
 using CretoAI.Fast.Core;
 using CretoAI.Fast.Crypto;
+using CretoAI.Fast.Node.Settings;
 
 namespace CretoAI.Fast.Cli.Cluster;
 
@@ -107,7 +108,7 @@ internal sealed class ClusterRunner(ClusterSettings settings, IClusterHost host,
 
     private async Task EnsureTestnetAsync(string directory)
     {
-        var existing = ClusterLayout.CountNodes(directory);
+        var existing = TestnetDirectory.CountNodes(directory);
         if (existing > 0)
         {
             if (existing != settings.Validators)
@@ -132,9 +133,9 @@ internal sealed class ClusterRunner(ClusterSettings settings, IClusterHost host,
             throw new InvalidSettingException(string.Equals(ex.Setting, "--out", StringComparison.Ordinal) ? "--dir" : ex.Setting, $"cannot create a testnet in '{directory}': {reason}", ex);
         }
 
-        if (ClusterLayout.CountNodes(directory) == 0)
+        if (TestnetDirectory.CountNodes(directory) == 0)
         {
-            throw new CommandFailedException($"testnet init succeeded but wrote no {ClusterLayout.ConfigFileName} under {directory}/node0");
+            throw new CommandFailedException($"testnet init succeeded but wrote no {TestnetDirectory.ConfigFileName} under {directory}/node0");
         }
     }
 

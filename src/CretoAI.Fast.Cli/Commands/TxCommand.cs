@@ -100,13 +100,13 @@ internal static class TxCommand
                 if (!asJson)
                 {
                     var detail = admission.Detail.Length == 0 ? string.Empty : $" ({admission.Detail})";
-                    await output.WriteLineAsync($"tx {id} nonce {sequence}: {ClientNames.Of(admission.Status)}{detail}").ConfigureAwait(false);
+                    await output.WriteLineAsync($"tx {id} nonce {sequence}: {SubmitStatuses.Name(admission.Status)}{detail}").ConfigureAwait(false);
                 }
 
-                if (!ClientNames.IsAdmitted(admission.Status))
+                if (!SubmitStatuses.IsAdmitted(admission.Status))
                 {
                     await WriteJsonAsync(asJson, output, id, admission, sequence, null).ConfigureAwait(false);
-                    throw new CommandFailedException($"transaction refused by {nodeText}: {ClientNames.Of(admission.Status)}{(admission.Detail.Length == 0 ? string.Empty : ": " + admission.Detail)}");
+                    throw new CommandFailedException($"transaction refused by {nodeText}: {SubmitStatuses.Name(admission.Status)}{(admission.Detail.Length == 0 ? string.Empty : ": " + admission.Detail)}");
                 }
 
                 if (notices is null)

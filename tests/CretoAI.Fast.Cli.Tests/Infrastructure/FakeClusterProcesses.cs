@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using CretoAI.Fast.Cli.Cluster;
 using CretoAI.Fast.Net.Tests.Infrastructure;
+using CretoAI.Fast.Node.Settings;
 
 namespace CretoAI.Fast.Cli.Tests.Infrastructure;
 
@@ -64,7 +65,7 @@ internal sealed class FakeClusterProcesses : IClusterHost
         }
         else
         {
-            var endpoint = ClusterLayout.TryReadListen(config) ?? throw new InvalidOperationException($"no listen in {config}");
+            var endpoint = TestnetDirectory.TryReadListen(config) ?? throw new InvalidOperationException($"no listen in {config}");
             child = new FakeChild(FakeNodeServer.Start(endpoint, Node), exitCode: null);
         }
 
@@ -74,9 +75,9 @@ internal sealed class FakeClusterProcesses : IClusterHost
 
     public static void WriteNodeConfig(string directory, int index, int port)
     {
-        var nodeDirectory = ClusterLayout.NodeDirectory(directory, index);
+        var nodeDirectory = TestnetDirectory.NodeDirectory(directory, index);
         Directory.CreateDirectory(nodeDirectory);
-        File.WriteAllText(Path.Combine(nodeDirectory, ClusterLayout.ConfigFileName), $$"""{ "listen": "127.0.0.1:{{port}}", "genesis_file": "genesis.json" }""");
+        File.WriteAllText(Path.Combine(nodeDirectory, TestnetDirectory.ConfigFileName), $$"""{ "listen": "127.0.0.1:{{port}}", "genesis_file": "genesis.json" }""");
     }
 
     internal sealed class FakeChild : IClusterChild

@@ -1,11 +1,14 @@
-using CretoAI.Fast.Wire.Client;
+namespace CretoAI.Fast.Wire.Client;
 
-namespace CretoAI.Fast.Cli.Client;
-
-/// <summary>snake_case names of client-protocol codes, as printed and as JSON values.</summary>
-internal static class ClientNames
+/// <summary>
+/// Names and meaning of <see cref="SubmitStatus"/> codes for clients (the CLI, the load harness):
+/// the snake_case name printed and used as a JSON value, and whether a status means the transaction
+/// is on its way to a block. A reader MUST treat codes it does not know as refusals.
+/// </summary>
+public static class SubmitStatuses
 {
-    public static string Of(SubmitStatus status) => status switch
+    /// <summary>The snake_case name of <paramref name="status"/>; unknown codes are <c>unknown_N</c>.</summary>
+    public static string Name(SubmitStatus status) => status switch
     {
         SubmitStatus.Accepted => "accepted",
         SubmitStatus.Duplicate => "duplicate",
