@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using CretoAI.Fast.Core;
 using CretoAI.Fast.Crypto;
 using CretoAI.Fast.Reputation;
@@ -17,7 +18,18 @@ namespace CretoAI.Fast.Routing.Registry;
 /// the key that signed its registration, and every later operation on the record must be signed by
 /// that key (the record is keyed by the sender, so nobody can even name another agent's record).
 /// Rules and layouts: docs/agents.md. Everything lives in the <see cref="IReplicatedState"/>; a
-/// refused operation writes nothing. Single-threaded, like the ledger that drives it.
+/// refused operation writes nothing.
+/// <para>
+/// Threads: the operations that change records (<see cref="Apply"/>, <see cref="Suspend"/>,
+/// <see cref="Reinstate"/>, <see cref="RevokeByPolicy"/>) run on the one thread that applies blocks.
+/// The lookups (<see cref="TryGetAgent"/>, <see cref="IsActive"/>, <see cref="VerifySignature"/>,
+/// <see cref="TryGet"/>) may run on any thread at the same time, provided the state's reads are
+/// thread-safe (the node's <see cref="StoreReplicatedState"/> is; <see cref="MemoryReplicatedState"/> is
+/// not). They are served from a bounded hot set of recently used records (<see cref="AgentHotSet"/>,
+/// no lock, no allocation) and otherwise from the state — the sharded store keeps records beyond its
+/// memory budget in its log file on disk, so a million agents do not need a million keys in memory.
+/// The hot set is a cache, never part of the state: decisions read the state.
+/// </para>
 /// <para>
 /// Record (<see cref="StateNamespace.AgentRecord"/>, keyed by agent id), little-endian: [0] version =
 /// 1; [1] status; [2..10) registration height u64; [10..18) last-change height u64; [18..2610) public
@@ -36,8 +48,24 @@ public sealed class AgentRegistry : ITransactionApplier
     private const int MaxRecordSize = ProfileOffset + AgentProfile.MaxEncodedSize;
 
     private readonly IReplicatedState _state;
+    private readonly AgentHotSet _hotSet;
+    private readonly MLDsa87KeyCache _keyCache;
 
-    public AgentRegistry(IReplicatedState state) => _state = state ?? throw new ArgumentNullException(nameof(state));
+    /// <summary>A registry over <paramref name="state"/> (created after the state is recovered: the hot set starts empty and sees only this registry's writes).</summary>
+    /// <exception cref="InvalidSettingException">A bad option.</exception>
+    public AgentRegistry(IReplicatedState state, AgentRegistryOptions? options = null)
+    {
+        _state = state ?? throw new ArgumentNullException(nameof(state));
+        options = (options ?? new AgentRegistryOptions()).Validate();
+        _hotSet = new AgentHotSet(options.HotSetCapacity);
+        _keyCache = options.KeyCache;
+    }
+
+    /// <summary>Slots of the hot set (<see cref="AgentRegistryOptions.HotSetCapacity"/>).</summary>
+    public int HotSetCapacity => _hotSet.Capacity;
+
+    /// <summary>Cold lookups so far whose record was then kept in the hot set (diagnostics).</summary>
+    public long HotSetFills => _hotSet.Fills;
 
     /// <summary>The id of the agent whose key is <paramref name="publicKey"/>.</summary>
     public static Hash32 AgentIdOf(ReadOnlySpan<byte> publicKey) => Sha3.Hash256(publicKey);
@@ -54,27 +82,57 @@ public sealed class AgentRegistry : ITransactionApplier
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The agent registry applies register, update and revoke transactions only."),
     };
 
-    /// <summary>The agent's record as of the last applied block; false when the id was never registered.</summary>
-    public bool TryGet(Hash32 agentId, [NotNullWhen(true)] out AgentRecord? record)
+    /// <summary>
+    /// The agent as of the last applied block, from any thread; false (and an empty view) when the id was
+    /// never registered. From the hot set this is a load and a compare and allocates nothing; otherwise
+    /// the record is read from the state (from disk when it is beyond the store's memory budget), checked,
+    /// and kept in the hot set in place of whatever used its slot.
+    /// </summary>
+    /// <exception cref="StorageException">The stored record is damaged (<see cref="StorageError.StateCorrupt"/>).</exception>
+    public bool TryGetAgent(in Hash32 agentId, out AgentView view)
     {
-        Span<byte> buffer = stackalloc byte[MaxRecordSize + 1];
-        if (!TryLoad(agentId, buffer, out var length))
+        var cached = _hotSet.Find(agentId, out var observed);
+        if (cached is not null)
         {
-            record = null;
-            return false;
+            view = new AgentView(cached);
+            return true;
         }
 
-        var bytes = buffer[..length];
-        var (name, tags) = AgentProfile.Decode(bytes[ProfileOffset..]);
-        record = new AgentRecord(
-            agentId,
-            bytes.Slice(HeaderSize, SignedTransaction.PublicKeySize).ToArray(),
-            name,
-            tags,
-            (AgentStatus)bytes[1],
-            BinaryPrimitives.ReadUInt64LittleEndian(bytes[2..]),
-            BinaryPrimitives.ReadUInt64LittleEndian(bytes[10..]));
-        return true;
+        return TryGetCold(agentId, observed, out view);
+    }
+
+    /// <summary>True when the agent is registered and <see cref="AgentStatus.Active"/>: the router's admission check.</summary>
+    /// <exception cref="StorageException">The stored record is damaged.</exception>
+    public bool IsActive(in Hash32 agentId) => TryGetAgent(agentId, out var view) && view.IsActive;
+
+    /// <summary>
+    /// Checks that an active agent signed <paramref name="message"/> under <paramref name="context"/>: the
+    /// key comes from the registry (hot set or store) and the expanded key from the ML-DSA-87 key cache
+    /// (<see cref="AgentRegistryOptions.KeyCache"/>), so repeated checks of the same agent neither expand
+    /// its key again nor allocate. Never throws for a bad signature.
+    /// </summary>
+    /// <exception cref="StorageException">The stored record is damaged.</exception>
+    public AgentSignatureCheck VerifySignature(in Hash32 agentId, ReadOnlySpan<byte> message, ReadOnlySpan<byte> context, ReadOnlySpan<byte> signature)
+    {
+        if (!TryGetAgent(agentId, out var view))
+        {
+            return AgentSignatureCheck.UnknownAgent;
+        }
+
+        return view.Status switch
+        {
+            AgentStatus.Active => _keyCache.Verify(view.PublicKey, message, context, signature) ? AgentSignatureCheck.Valid : AgentSignatureCheck.BadSignature,
+            AgentStatus.Suspended => AgentSignatureCheck.Suspended,
+            _ => AgentSignatureCheck.Revoked,
+        };
+    }
+
+    /// <summary>The agent's record as a detached copy with strings (allocates; tools and tests); false when the id was never registered.</summary>
+    /// <exception cref="StorageException">The stored record is damaged.</exception>
+    public bool TryGet(Hash32 agentId, [NotNullWhen(true)] out AgentRecord? record)
+    {
+        record = TryGetAgent(agentId, out var view) ? view.ToRecord() : null;
+        return record is not null;
     }
 
     /// <summary>
@@ -86,6 +144,23 @@ public sealed class AgentRegistry : ITransactionApplier
 
     /// <summary>Returns a suspended agent to <see cref="AgentStatus.Active"/>; same callers as <see cref="Suspend"/>.</summary>
     public ApplierOutcome Reinstate(Hash32 agentId, BlockContext at) => ChangeStatus(agentId, AgentStatus.Active, at);
+
+    /// <summary>
+    /// Revokes an active or suspended agent by policy rather than by its own signature; as final as a
+    /// self-revocation (the id can never register again). Same callers as <see cref="Suspend"/>.
+    /// </summary>
+    public ApplierOutcome RevokeByPolicy(Hash32 agentId, BlockContext at) => ChangeStatus(agentId, AgentStatus.Revoked, at);
+
+    /// <summary>
+    /// Test and benchmark path, never a chain operation: writes exactly the record a committed
+    /// <see cref="TransactionKind.AgentRegister"/> from <paramref name="publicKey"/> with
+    /// <paramref name="profile"/> at <paramref name="at"/> would write (same checks, same state digest),
+    /// without a transaction, a signature or a nonce — so a million agents can be set up without signing
+    /// a million ML-DSA transactions. The node never calls it; a chain built this way is not one its
+    /// validators could replay.
+    /// </summary>
+    internal ApplierOutcome RegisterUnsigned(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> profile, BlockContext at) =>
+        Register(AgentIdOf(publicKey), publicKey, profile, at);
 
     private ApplierOutcome Register(Hash32 sender, ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> body, BlockContext at)
     {
@@ -104,7 +179,7 @@ public sealed class AgentRegistry : ITransactionApplier
         if (TryLoad(sender, buffer, out _))
         {
             return (AgentStatus)buffer[1] == AgentStatus.Revoked
-                ? Refuse(AgentRejection.Revoked, $"agent {sender.ToShortString()} revoked itself; its id cannot be registered again")
+                ? Refuse(AgentRejection.Revoked, $"agent {sender.ToShortString()} is revoked; its id cannot be registered again")
                 : Refuse(AgentRejection.AlreadyRegistered, $"agent {sender.ToShortString()} is already registered (since height {BinaryPrimitives.ReadUInt64LittleEndian(buffer[2..]):N0})");
         }
 
@@ -139,7 +214,7 @@ public sealed class AgentRegistry : ITransactionApplier
         var record = buffer[..(ProfileOffset + body.Length)];
         WriteHeader(record, AgentStatus.Active, BinaryPrimitives.ReadUInt64LittleEndian(buffer[2..]), at.Height);
         body.CopyTo(record[ProfileOffset..]);
-        _state.Write(KeyOf(sender), record);
+        Store(sender, record);
         return ApplierOutcome.Applied;
     }
 
@@ -158,7 +233,7 @@ public sealed class AgentRegistry : ITransactionApplier
         }
 
         WriteHeader(buffer, AgentStatus.Revoked, BinaryPrimitives.ReadUInt64LittleEndian(buffer[2..]), at.Height);
-        _state.Write(KeyOf(sender), buffer[..length]);
+        Store(sender, buffer[..length]);
         return ApplierOutcome.Applied;
     }
 
@@ -183,11 +258,34 @@ public sealed class AgentRegistry : ITransactionApplier
         }
 
         WriteHeader(buffer, status, BinaryPrimitives.ReadUInt64LittleEndian(buffer[2..]), at.Height);
-        _state.Write(KeyOf(agentId), buffer[..length]);
+        Store(agentId, buffer[..length]);
         return ApplierOutcome.Applied;
     }
 
-    // The record of an agent that exists and has not revoked itself, or the refusal.
+    // A changed record of an existing agent: the state first, then the hot set (see AgentHotSet for why this order).
+    private void Store(Hash32 agentId, ReadOnlySpan<byte> record)
+    {
+        _state.Write(KeyOf(agentId), record);
+        _hotSet.Publish(new AgentSnapshot(agentId, record.ToArray()));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TryGetCold(Hash32 agentId, AgentSnapshot? observed, out AgentView view)
+    {
+        Span<byte> buffer = stackalloc byte[MaxRecordSize + 1];
+        if (!TryLoad(agentId, buffer, out var length))
+        {
+            view = default;
+            return false;
+        }
+
+        var snapshot = new AgentSnapshot(agentId, buffer[..length].ToArray());
+        _hotSet.TryFill(snapshot, observed);
+        view = new AgentView(snapshot);
+        return true;
+    }
+
+    // The record of an agent that exists and is not revoked, or the refusal.
     private ApplierOutcome? Existing(Hash32 agentId, Span<byte> buffer, out int length)
     {
         if (!TryLoad(agentId, buffer, out length))
@@ -196,7 +294,7 @@ public sealed class AgentRegistry : ITransactionApplier
         }
 
         return (AgentStatus)buffer[1] == AgentStatus.Revoked
-            ? Refuse(AgentRejection.Revoked, $"agent {agentId.ToShortString()} revoked itself")
+            ? Refuse(AgentRejection.Revoked, $"agent {agentId.ToShortString()} is revoked")
             : null;
     }
 
