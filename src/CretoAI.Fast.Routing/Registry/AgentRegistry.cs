@@ -101,6 +101,9 @@ public sealed class AgentRegistry : ITransactionApplier
         return TryGetCold(agentId, observed, out view);
     }
 
+    /// <summary>True when a lookup of <paramref name="agentId"/> would be served by the hot set (tests and benchmarks).</summary>
+    internal bool IsHot(in Hash32 agentId) => _hotSet.Find(agentId, out _) is not null;
+
     /// <summary>True when the agent is registered and <see cref="AgentStatus.Active"/>: the router's admission check.</summary>
     /// <exception cref="StorageException">The stored record is damaged.</exception>
     public bool IsActive(in Hash32 agentId) => TryGetAgent(agentId, out var view) && view.IsActive;

@@ -15,7 +15,7 @@ public enum AgentRejection : byte
     /// <summary>An update, revoke, suspend or reinstate of an id that has no record.</summary>
     NotRegistered = 2,
 
-    /// <summary>The agent revoked itself; nothing more can happen to its id.</summary>
+    /// <summary>The agent is revoked (by itself or by policy); nothing more can happen to its id.</summary>
     Revoked = 3,
 
     /// <summary>An update or a suspension of a suspended agent.</summary>

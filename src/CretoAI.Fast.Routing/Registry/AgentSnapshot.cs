@@ -14,6 +14,12 @@ internal sealed class AgentSnapshot
     {
         AgentId = agentId;
         Record = record;
+
+        // Kept beside the id, not only in the record: a status check (the router's admission test) then
+        // touches one object, which the id compare has already brought into the cache.
+        Status = (AgentStatus)record[1];
+        RegisteredAtHeight = BinaryPrimitives.ReadUInt64LittleEndian(record.AsSpan(2));
+        UpdatedAtHeight = BinaryPrimitives.ReadUInt64LittleEndian(record.AsSpan(10));
     }
 
     public Hash32 AgentId { get; }
@@ -21,9 +27,9 @@ internal sealed class AgentSnapshot
     /// <summary>The stored record bytes (layout in <see cref="AgentRegistry"/>), already checked.</summary>
     public byte[] Record { get; }
 
-    public AgentStatus Status => (AgentStatus)Record[1];
+    public AgentStatus Status { get; }
 
-    public ulong RegisteredAtHeight => BinaryPrimitives.ReadUInt64LittleEndian(Record.AsSpan(2));
+    public ulong RegisteredAtHeight { get; }
 
-    public ulong UpdatedAtHeight => BinaryPrimitives.ReadUInt64LittleEndian(Record.AsSpan(10));
+    public ulong UpdatedAtHeight { get; }
 }
