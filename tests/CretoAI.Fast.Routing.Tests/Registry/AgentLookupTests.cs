@@ -159,6 +159,33 @@ public sealed class AgentLookupTests
     }
 
     [Fact]
+    public void Repeated_signature_checks_of_an_active_agent_allocate_nothing()
+    {
+        var message = "route me"u8.ToArray();
+        var signature = new byte[MLDsa87.SignatureSize];
+        Alice.Sign(message, Context, signature);
+        Register(Alice, "alice", [], height: 1);
+        Assert.Equal(AgentSignatureCheck.Valid, _registry.VerifySignature(Alice.NodeId, message, Context, signature));
+
+        long least = long.MaxValue;
+        for (var attempt = 0; attempt < 3 && least != 0; attempt++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var valid = 0;
+            for (var i = 0; i < 20; i++)
+            {
+                valid += _registry.VerifySignature(Alice.NodeId, message, Context, signature) == AgentSignatureCheck.Valid ? 1 : 0;
+            }
+
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(20, valid);
+        }
+
+        Assert.Equal(0, least);
+        Assert.Equal(1, _keyCache.Misses);
+    }
+
+    [Fact]
     public void Policy_revocation_is_terminal_from_active_or_suspended()
     {
         Register(Alice, "alice", ["a"], height: 1);
