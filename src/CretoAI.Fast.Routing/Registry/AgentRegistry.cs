@@ -13,8 +13,8 @@ namespace CretoAI.Fast.Routing.Registry;
 
 /// <summary>
 /// The replicated registry of agents, fed by the <see cref="ValidatorLedger"/> as the applier of
-/// <see cref="TransactionKind.AgentRegister"/>, <see cref="TransactionKind.AgentUpdate"/> and
-/// <see cref="TransactionKind.AgentRevoke"/>. An agent is its ML-DSA-87 key: its id is SHA3-256 of
+/// <see cref="TransactionKind.AgentRegister"/>, <see cref="TransactionKind.AgentUpdate"/>,
+/// <see cref="TransactionKind.AgentRevoke"/> and the validators' <see cref="TransactionKind.AgentPolicy"/> votes. An agent is its ML-DSA-87 key: its id is SHA3-256 of
 /// the key that signed its registration, and every later operation on the record must be signed by
 /// that key (the record is keyed by the sender, so nobody can even name another agent's record).
 /// Rules and layouts: docs/agents.md. Everything lives in the <see cref="IReplicatedState"/>; a
@@ -42,6 +42,14 @@ public sealed class AgentRegistry : ITransactionApplier
     public const int MaxTags = AgentProfile.MaxTags;
     public const int MaxTagBytes = AgentProfile.MaxTagBytes;
 
+    /// <summary>Bytes of an <see cref="TransactionKind.AgentPolicy"/> body: agent id, action, last-change height.</summary>
+    public const int PolicyBodySize = Hash32.Size + 1 + 8;
+
+    /// <summary>Most voters one policy decision records (far above any validator set).</summary>
+    public const int MaxPolicyVoters = 1024;
+
+    private const byte VotesVersion = 1;
+
     private const byte RecordVersion = 1;
     private const int HeaderSize = 18;
     private const int ProfileOffset = HeaderSize + SignedTransaction.PublicKeySize;
@@ -50,6 +58,7 @@ public sealed class AgentRegistry : ITransactionApplier
     private readonly IReplicatedState _state;
     private readonly AgentHotSet _hotSet;
     private readonly MLDsa87KeyCache _keyCache;
+    private IAgentPolicyQuorum? _quorum;
 
     /// <summary>A registry over <paramref name="state"/> (created after the state is recovered: the hot set starts empty and sees only this registry's writes).</summary>
     /// <exception cref="InvalidSettingException">A bad option.</exception>
@@ -70,7 +79,25 @@ public sealed class AgentRegistry : ITransactionApplier
     /// <summary>The id of the agent whose key is <paramref name="publicKey"/>.</summary>
     public static Hash32 AgentIdOf(ReadOnlySpan<byte> publicKey) => Sha3.Hash256(publicKey);
 
-    public bool Handles(TransactionKind kind) => kind is TransactionKind.AgentRegister or TransactionKind.AgentUpdate or TransactionKind.AgentRevoke;
+    public bool Handles(TransactionKind kind) => kind is TransactionKind.AgentRegister or TransactionKind.AgentUpdate or TransactionKind.AgentRevoke or TransactionKind.AgentPolicy;
+
+    /// <summary>
+    /// Lets validators' <see cref="TransactionKind.AgentPolicy"/> votes count (without it every vote is
+    /// refused with <see cref="AgentRejection.PolicyUnavailable"/>). Set once, before the first block is
+    /// applied, on every validator alike: it is a chain rule. Typically a <see cref="LedgerPolicyQuorum"/>
+    /// over the ledger this registry is an applier of.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A quorum is already set.</exception>
+    public void GovernBy(IAgentPolicyQuorum quorum)
+    {
+        ArgumentNullException.ThrowIfNull(quorum);
+        if (_quorum is not null)
+        {
+            throw new InvalidOperationException("The agent registry already has its policy quorum.");
+        }
+
+        _quorum = quorum;
+    }
 
     /// <exception cref="ArgumentOutOfRangeException">A kind this registry does not handle.</exception>
     /// <exception cref="ArgumentException">A register whose sender is not the hash of its key (a caller's bug; the ledger never does it).</exception>
@@ -79,6 +106,7 @@ public sealed class AgentRegistry : ITransactionApplier
         TransactionKind.AgentRegister => Register(sender, senderPublicKey, body, at),
         TransactionKind.AgentUpdate => Update(sender, body, at),
         TransactionKind.AgentRevoke => Revoke(sender, body, at),
+        TransactionKind.AgentPolicy => Vote(sender, body, at),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The agent registry applies register, update and revoke transactions only."),
     };
 
@@ -140,8 +168,9 @@ public sealed class AgentRegistry : ITransactionApplier
 
     /// <summary>
     /// Puts an active agent on hold: it can no longer update its profile (it can still revoke itself).
-    /// Not a client transaction: for a replicated state machine (compliance, reputation) carrying out a
-    /// committed decision, on every validator at the same height.
+    /// Not a client transaction: carried out when validators' <see cref="TransactionKind.AgentPolicy"/> votes
+    /// reach a quorum, or by a replicated state machine (compliance, reputation) carrying out a committed
+    /// decision, on every validator at the same height.
     /// </summary>
     public ApplierOutcome Suspend(Hash32 agentId, BlockContext at) => ChangeStatus(agentId, AgentStatus.Suspended, at);
 
@@ -262,6 +291,105 @@ public sealed class AgentRegistry : ITransactionApplier
 
         WriteHeader(buffer, status, BinaryPrimitives.ReadUInt64LittleEndian(buffer[2..]), at.Height);
         Store(agentId, buffer[..length]);
+        return ApplierOutcome.Applied;
+    }
+
+    // A validator's policy vote: checked like the action itself, recorded, and carried out once the voters' weight reaches the quorum.
+    private ApplierOutcome Vote(Hash32 sender, ReadOnlySpan<byte> body, BlockContext at)
+    {
+        if (body.Length != PolicyBodySize || (AgentPolicyAction)body[Hash32.Size] is not (AgentPolicyAction.Suspend or AgentPolicyAction.Reinstate or AgentPolicyAction.Revoke))
+        {
+            return ApplierOutcome.Malformed((byte)AgentRejection.MalformedBody, $"a policy body is {PolicyBodySize} bytes (agent id, action 1..3, height), got {body.Length} bytes");
+        }
+
+        if (_quorum is null)
+        {
+            return Refuse(AgentRejection.PolicyUnavailable, "this chain counts no validator policy votes");
+        }
+
+        var weight = _quorum.WeightOf(sender);
+        if (weight == 0)
+        {
+            return Refuse(AgentRejection.NotAValidator, $"{sender.ToShortString()} is not in this block's validator set");
+        }
+
+        var agentId = new Hash32(body[..Hash32.Size]);
+        var action = (AgentPolicyAction)body[Hash32.Size];
+        var judged = BinaryPrimitives.ReadUInt64LittleEndian(body[(Hash32.Size + 1)..]);
+        Span<byte> record = stackalloc byte[MaxRecordSize + 1];
+        var state = Existing(agentId, record, out _);
+        if (state is { } notThere)
+        {
+            return notThere;
+        }
+
+        var status = (AgentStatus)record[1];
+        if (action == AgentPolicyAction.Suspend && status == AgentStatus.Suspended)
+        {
+            return Refuse(AgentRejection.Suspended, $"agent {agentId.ToShortString()} is already suspended");
+        }
+
+        if (action == AgentPolicyAction.Reinstate && status != AgentStatus.Suspended)
+        {
+            return Refuse(AgentRejection.NotSuspended, $"agent {agentId.ToShortString()} is {status}, not suspended");
+        }
+
+        var lastChange = BinaryPrimitives.ReadUInt64LittleEndian(record[10..]);
+        if (judged != lastChange)
+        {
+            return Refuse(AgentRejection.StaleDecision, $"the vote judges agent {agentId.ToShortString()} as of height {judged:N0}; its record last changed at {lastChange:N0}");
+        }
+
+        // Votes are keyed by what they judge (agent, action, record height): a change to the record leaves them behind.
+        var votesKey = StateKey.For(StateNamespace.AgentPolicyVotes, body);
+        var votes = new byte[3 + (MaxPolicyVoters * Hash32.Size)];
+        var count = 0;
+        if (_state.TryRead(votesKey, votes, out var length))
+        {
+            count = BinaryPrimitives.ReadUInt16LittleEndian(votes.AsSpan(1));
+            if (votes[0] != VotesVersion || length != 3 + (count * Hash32.Size))
+            {
+                throw new StorageException(StorageError.StateCorrupt, $"The policy votes on agent {agentId.ToShortString()} are damaged ({length} bytes).");
+            }
+        }
+
+        ulong total = weight;
+        for (var v = 0; v < count; v++)
+        {
+            var voter = new Hash32(votes.AsSpan(3 + (v * Hash32.Size), Hash32.Size));
+            if (voter == sender)
+            {
+                return Refuse(AgentRejection.AlreadyVoted, $"{sender.ToShortString()} already voted to {action} agent {agentId.ToShortString()}");
+            }
+
+            total += _quorum.WeightOf(voter);
+        }
+
+        if (_quorum.ReachesQuorum(total, at))
+        {
+            if (count > 0)
+            {
+                _state.Remove(votesKey);
+            }
+
+            // Checked above against the same record, so this applies.
+            return action switch
+            {
+                AgentPolicyAction.Suspend => Suspend(agentId, at),
+                AgentPolicyAction.Reinstate => Reinstate(agentId, at),
+                _ => RevokeByPolicy(agentId, at),
+            };
+        }
+
+        if (count >= MaxPolicyVoters)
+        {
+            return Refuse(AgentRejection.AlreadyVoted, $"{MaxPolicyVoters} validators already voted on agent {agentId.ToShortString()} without a quorum");
+        }
+
+        votes[0] = VotesVersion;
+        BinaryPrimitives.WriteUInt16LittleEndian(votes.AsSpan(1), (ushort)(count + 1));
+        sender.CopyTo(votes.AsSpan(3 + (count * Hash32.Size)));
+        _state.Write(votesKey, votes.AsSpan(0, 3 + ((count + 1) * Hash32.Size)));
         return ApplierOutcome.Applied;
     }
 
