@@ -55,6 +55,7 @@ public sealed partial class ValidatorNode
         var state = new StoreReplicatedState(_storage.State);
         Agents = new AgentRegistry(state);
         _ledger = new ValidatorLedger(state, _genesis.LedgerRules, _chainId, _validators, _genesis.CreateLedgerValidators(), _batchVerifier, [Agents]);
+        Agents.GovernBy(new LedgerPolicyQuorum(_ledger));
         if (!_ledger.IsInitialized)
         {
             _ledger.InitializeGenesis(_genesis.GenesisTimeMs);

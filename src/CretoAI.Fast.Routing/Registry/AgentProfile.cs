@@ -76,13 +76,17 @@ internal static class AgentProfile
             return AgentRejection.NameInvalid;
         }
 
-        foreach (var c in StrictUtf8.GetString(name))
+        // Rune by rune on the bytes (no string): records are re-validated on every read from the store.
+        for (var rest = name; !rest.IsEmpty;)
         {
-            if (char.IsControl(c))
+            _ = Rune.DecodeFromUtf8(rest, out var rune, out var consumed);
+            if (Rune.IsControl(rune))
             {
-                reason = $"the display name holds the control character U+{(int)c:X4}";
+                reason = $"the display name holds the control character U+{rune.Value:X4}";
                 return AgentRejection.NameInvalid;
             }
+
+            rest = rest[consumed..];
         }
 
         if (tagCount > MaxTags)

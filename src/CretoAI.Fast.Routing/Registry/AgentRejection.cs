@@ -15,7 +15,7 @@ public enum AgentRejection : byte
     /// <summary>An update, revoke, suspend or reinstate of an id that has no record.</summary>
     NotRegistered = 2,
 
-    /// <summary>The agent revoked itself; nothing more can happen to its id.</summary>
+    /// <summary>The agent is revoked (by itself or by policy); nothing more can happen to its id.</summary>
     Revoked = 3,
 
     /// <summary>An update or a suspension of a suspended agent.</summary>
@@ -35,4 +35,16 @@ public enum AgentRejection : byte
 
     /// <summary>A reinstatement of an agent that is not suspended.</summary>
     NotSuspended = 9,
+
+    /// <summary>A policy vote from a sender that is not in the block's validator set.</summary>
+    NotAValidator = 10,
+
+    /// <summary>A policy vote the validator already cast (same agent, action and record height).</summary>
+    AlreadyVoted = 11,
+
+    /// <summary>A policy vote on a record height that is not the agent's last change: the record changed since the vote was made.</summary>
+    StaleDecision = 12,
+
+    /// <summary>A policy vote on a registry that has no validator quorum to count it (<see cref="AgentRegistry.GovernBy"/>).</summary>
+    PolicyUnavailable = 13,
 }

@@ -12,6 +12,6 @@ public enum AgentStatus : byte
     /// <summary>Put on hold by a committed decision (<see cref="AgentRegistry.Suspend"/>); may revoke itself, not update.</summary>
     Suspended = 2,
 
-    /// <summary>Revoked by the agent itself. Terminal: the id can never be registered again.</summary>
+    /// <summary>Revoked by the agent itself or by policy (<see cref="AgentRegistry.RevokeByPolicy"/>). Terminal: the id can never be registered again.</summary>
     Revoked = 3,
 }

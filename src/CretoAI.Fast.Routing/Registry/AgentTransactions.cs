@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using CretoAI.Fast.Core;
 using CretoAI.Fast.Crypto;
 using CretoAI.Fast.Wire.Transactions;
@@ -25,6 +26,19 @@ public static class AgentTransactions
     /// <summary>Revokes the signer's registration, for good.</summary>
     public static byte[] Revoke(IMessageSigner signer, Hash32 chainId, ulong nonce) =>
         Sign(signer, chainId, TransactionKind.AgentRevoke, nonce, []);
+
+    /// <summary>
+    /// A validator's vote to carry out <paramref name="action"/> on <paramref name="agentId"/>, judging the
+    /// record as last changed at <paramref name="lastChangeHeight"/> (<see cref="AgentView.UpdatedAtHeight"/>).
+    /// </summary>
+    public static byte[] Policy(IMessageSigner signer, Hash32 chainId, ulong nonce, Hash32 agentId, AgentPolicyAction action, ulong lastChangeHeight)
+    {
+        Span<byte> body = stackalloc byte[AgentRegistry.PolicyBodySize];
+        agentId.CopyTo(body);
+        body[Hash32.Size] = (byte)action;
+        BinaryPrimitives.WriteUInt64LittleEndian(body[(Hash32.Size + 1)..], lastChangeHeight);
+        return Sign(signer, chainId, TransactionKind.AgentPolicy, nonce, body);
+    }
 
     /// <summary>An opaque application payload, ordered by the chain.</summary>
     /// <exception cref="ArgumentException"><paramref name="data"/> is over <see cref="SignedTransaction.MaxBodyLength"/> bytes.</exception>

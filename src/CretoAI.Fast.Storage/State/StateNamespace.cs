@@ -42,4 +42,7 @@ public enum StateNamespace : byte
 
     /// <summary>One registered agent: public key, display name, tags, status, heights.</summary>
     AgentRecord = 11,
+
+    /// <summary>The validators who voted one policy action on one agent (until it reaches a quorum).</summary>
+    AgentPolicyVotes = 12,
 }

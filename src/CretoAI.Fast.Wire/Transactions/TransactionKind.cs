@@ -36,6 +36,13 @@ public enum TransactionKind : byte
     AgentRevoke = 18,
 
     /// <summary>
+    /// A validator's vote to suspend, reinstate or revoke an agent. Body: agent id (32 B), action (u8),
+    /// height of the agent record's last change the vote judges (u64). Carried out once validators
+    /// holding a quorum of weight voted the same. Applied by the agent registry; account nonce.
+    /// </summary>
+    AgentPolicy = 19,
+
+    /// <summary>
     /// Opaque application payload: signature-checked, ordered and committed, with the sender's
     /// account nonce for replay protection; the validator ledger stores nothing of it but that nonce.
     /// </summary>

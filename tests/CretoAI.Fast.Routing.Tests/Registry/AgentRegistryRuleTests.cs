@@ -238,10 +238,10 @@ public sealed class AgentRegistryRuleTests
     }
 
     [Fact]
-    public void The_registry_handles_exactly_the_three_agent_kinds()
+    public void The_registry_handles_exactly_the_four_agent_kinds()
     {
         var handled = Enum.GetValues<TransactionKind>().Where(_registry.Handles).ToArray();
-        Assert.Equal([TransactionKind.AgentRegister, TransactionKind.AgentUpdate, TransactionKind.AgentRevoke], handled);
+        Assert.Equal([TransactionKind.AgentRegister, TransactionKind.AgentUpdate, TransactionKind.AgentRevoke, TransactionKind.AgentPolicy], handled);
         Assert.Throws<ArgumentOutOfRangeException>(() => _registry.Apply(TransactionKind.Payload, Alice.NodeId, Alice.PublicKey.Span, 1, [], At(1)));
     }
 
