@@ -304,9 +304,9 @@ public sealed class MessageRouter
         }
 
         RunEffects(effects);
-        if (answer is { } refused && refused != RouteStatus.Delivered)
+        if (answer is { } immediate)
         {
-            Counters.CountAnswer(refused);
+            Counters.CountAnswer(immediate);
         }
 
         return answer;
@@ -558,7 +558,6 @@ public sealed class MessageRouter
                         mailbox.RemoveAt(i);
                         _queuedBytes -= message.Deliver.Length;
                         Answer(message, RouteStatus.Expired, $"not acknowledged within {_settings.MessageTtlMs} ms", effects);
-                        Counters.CountAnswer(RouteStatus.Expired);
                     }
                 }
 
@@ -655,6 +654,7 @@ public sealed class MessageRouter
             existing.ReplyTo = replyTo;
             if (previous.Waiter is { } old && !ReferenceEquals(old, replyTo.Waiter))
             {
+                Counters.CountAnswer(RouteStatus.Superseded);
                 effects.Add(new Effect(EffectKind.Complete, old, existing, -1, RouteStatus.Superseded, "a later send with the same message id took over"));
             }
 
@@ -766,11 +766,12 @@ public sealed class MessageRouter
         return (queued, full);
     }
 
-    private static void Answer(RoutedMessage message, RouteStatus status, string detail, List<Effect> effects)
+    private void Answer(RoutedMessage message, RouteStatus status, string detail, List<Effect> effects)
     {
         var target = message.ReplyTo;
         if (target.Waiter is { } waiter)
         {
+            Counters.CountAnswer(status);
             effects.Add(new Effect(EffectKind.Complete, waiter, message, -1, status, detail));
         }
         else if (target.Node >= 0)

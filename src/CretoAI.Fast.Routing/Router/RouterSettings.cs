@@ -78,28 +78,28 @@ public sealed class RouterSettings
     /// <summary>Throws <see cref="InvalidSettingException"/> naming the first invalid setting; returns this instance.</summary>
     public RouterSettings Validate()
     {
-        Range(MaxPayloadBytes, 1, 1024 * 1024, "router.max_payload_bytes");
-        Range(MailboxMaxMessages, 1, 1_000_000, "router.mailbox_max_messages");
-        Range(MailboxMaxBytes, MaxPayloadBytes, 1L << 32, "router.mailbox_max_bytes", "at least router.max_payload_bytes, so one message of the largest size fits");
-        Range(MaxQueuedBytes, MailboxMaxBytes, 1L << 40, "router.max_queued_bytes", "at least router.mailbox_max_bytes");
-        Range(MaxMailboxes, 1, 10_000_000, "router.max_mailboxes");
-        Range(MaxAgents, 1, 10_000_000, "router.max_agents");
-        Range(MessageTtlMs, 100, 86_400_000, "router.message_ttl_ms");
-        Range(RedeliverAfterMs, 10, MessageTtlMs, "router.redeliver_after_ms", "at most router.message_ttl_ms");
-        Range(DedupWindowEntries, 1, 10_000_000, "router.dedup_window_entries");
-        Range(DedupWindowMs, 1_000, 86_400_000, "router.dedup_window_ms");
-        Range(RateMinPerSecond, 1, 1_000_000, "router.rate_min_per_second");
-        Range(RateMaxPerSecond, RateMinPerSecond, 1_000_000, "router.rate_max_per_second", "at least router.rate_min_per_second");
-        Range(RateBurstSeconds, 1, 3_600, "router.rate_burst_seconds");
-        Range(FanOutMaxRecipients, 1, 1_000_000, "router.fanout_max_recipients");
-        Range(FanOutCost, 1, (long)RateMinPerSecond * RateBurstSeconds, "router.fanout_cost", "at most rate_min_per_second × rate_burst_seconds, or a low-reputation agent could never fan out");
-        Range(PresenceMaxEntries, 1, 100_000_000, "router.presence_max_entries");
-        Range(PresenceTtlMs, 1_000, 3_600_000, "router.presence_ttl_ms");
-        Range(PresenceRefreshMs, 100, PresenceTtlMs / 2, "router.presence_refresh_ms", "at most half of router.presence_ttl_ms, so a live agent never expires between refreshes");
-        Range(PresenceChangeQueue, 1, 10_000_000, "router.presence_change_queue");
-        Range(ChallengeTtlMs, 1_000, 3_600_000, "router.challenge_ttl_ms");
-        Range(VerifyQueueCapacity, 1, 1_000_000, "router.verify_queue_capacity");
-        Range(VerifyBatchSize, 1, 4_096, "router.verify_batch_size");
+        Range(MaxPayloadBytes, 1, 1024 * 1024, "router_max_payload_bytes");
+        Range(MailboxMaxMessages, 1, 1_000_000, "router_mailbox_max_messages");
+        Range(MailboxMaxBytes, MaxPayloadBytes, 1L << 32, "router_mailbox_max_bytes", "at least router_max_payload_bytes, so one message of the largest size fits");
+        Range(MaxQueuedBytes, MailboxMaxBytes, 1L << 40, "router_max_queued_bytes", "at least router_mailbox_max_bytes");
+        Range(MaxMailboxes, 1, 10_000_000, "router_max_mailboxes");
+        Range(MaxAgents, 1, 10_000_000, "router_max_agents");
+        Range(MessageTtlMs, 100, 86_400_000, "router_message_ttl_ms");
+        Range(RedeliverAfterMs, 10, MessageTtlMs, "router_redeliver_after_ms", "at most router_message_ttl_ms");
+        Range(DedupWindowEntries, 1, 10_000_000, "router_dedup_window_entries");
+        Range(DedupWindowMs, 1_000, 86_400_000, "router_dedup_window_ms");
+        Range(RateMinPerSecond, 1, 1_000_000, "router_rate_min_per_second");
+        Range(RateMaxPerSecond, RateMinPerSecond, 1_000_000, "router_rate_max_per_second", "at least router_rate_min_per_second");
+        Range(RateBurstSeconds, 1, 3_600, "router_rate_burst_seconds");
+        Range(FanOutMaxRecipients, 1, 1_000_000, "router_fanout_max_recipients");
+        Range(FanOutCost, 1, (long)RateMinPerSecond * RateBurstSeconds, "router_fanout_cost", "at most rate_min_per_second × rate_burst_seconds, or a low-reputation agent could never fan out");
+        Range(PresenceMaxEntries, 1, 100_000_000, "router_presence_max_entries");
+        Range(PresenceTtlMs, 1_000, 3_600_000, "router_presence_ttl_ms");
+        Range(PresenceRefreshMs, 100, PresenceTtlMs / 2, "router_presence_refresh_ms", "at most half of router_presence_ttl_ms, so a live agent never expires between refreshes");
+        Range(PresenceChangeQueue, 1, 10_000_000, "router_presence_change_queue");
+        Range(ChallengeTtlMs, 1_000, 3_600_000, "router_challenge_ttl_ms");
+        Range(VerifyQueueCapacity, 1, 1_000_000, "router_verify_queue_capacity");
+        Range(VerifyBatchSize, 1, 4_096, "router_verify_batch_size");
         return this;
     }
 

@@ -149,23 +149,23 @@ public sealed class RouterSettingsTests
     public void Defaults_are_valid() => new RouterSettings().Validate();
 
     [Theory]
-    [InlineData("router.max_payload_bytes")]
-    [InlineData("router.mailbox_max_messages")]
-    [InlineData("router.redeliver_after_ms")]
-    [InlineData("router.rate_max_per_second")]
-    [InlineData("router.presence_refresh_ms")]
-    [InlineData("router.fanout_cost")]
+    [InlineData("router_max_payload_bytes")]
+    [InlineData("router_mailbox_max_messages")]
+    [InlineData("router_redeliver_after_ms")]
+    [InlineData("router_rate_max_per_second")]
+    [InlineData("router_presence_refresh_ms")]
+    [InlineData("router_fanout_cost")]
     public void A_bad_value_names_its_setting(string setting)
     {
         var settings = new RouterSettings();
         switch (setting)
         {
-            case "router.max_payload_bytes": settings.MaxPayloadBytes = 0; break;
-            case "router.mailbox_max_messages": settings.MailboxMaxMessages = 0; break;
-            case "router.redeliver_after_ms": settings.RedeliverAfterMs = settings.MessageTtlMs + 1; break;
-            case "router.rate_max_per_second": settings.RateMaxPerSecond = settings.RateMinPerSecond - 1; break;
-            case "router.presence_refresh_ms": settings.PresenceRefreshMs = settings.PresenceTtlMs; break;
-            case "router.fanout_cost": settings.FanOutCost = (settings.RateMinPerSecond * settings.RateBurstSeconds) + 1; break;
+            case "router_max_payload_bytes": settings.MaxPayloadBytes = 0; break;
+            case "router_mailbox_max_messages": settings.MailboxMaxMessages = 0; break;
+            case "router_redeliver_after_ms": settings.RedeliverAfterMs = settings.MessageTtlMs + 1; break;
+            case "router_rate_max_per_second": settings.RateMaxPerSecond = settings.RateMinPerSecond - 1; break;
+            case "router_presence_refresh_ms": settings.PresenceRefreshMs = settings.PresenceTtlMs; break;
+            case "router_fanout_cost": settings.FanOutCost = (settings.RateMinPerSecond * settings.RateBurstSeconds) + 1; break;
         }
 
         var error = Assert.Throws<InvalidSettingException>(() => settings.Validate());
