@@ -62,4 +62,37 @@ public enum MessageType : ushort
 
     /// <summary>Client: one committed block pushed to a subscriber (same payload as <see cref="BlockInfo"/>).</summary>
     CommitNotice = 0x0207,
+
+    /// <summary>Agent routing: ask for a login challenge (empty payload); answered by <see cref="AgentChallenge"/>.</summary>
+    AgentChallengeRequest = 0x0300,
+
+    /// <summary>Agent routing: a fresh 32-byte nonce and the node id, to be signed by the agent's registered key.</summary>
+    AgentChallenge = 0x0301,
+
+    /// <summary>Agent routing: the agent's public key and its signature over the challenge transcript; answered by an <see cref="AgentLoginResult"/> stream.</summary>
+    AgentLogin = 0x0302,
+
+    /// <summary>Agent routing: the login verdict; on success the first frame of the login's delivery stream.</summary>
+    AgentLoginResult = 0x0303,
+
+    /// <summary>Agent routing: one message pushed to a logged-in agent on its login stream (sender id and the send as signed).</summary>
+    RouteDeliver = 0x0304,
+
+    /// <summary>Agent routing: send one signed message to an agent or to a capability tag; answered by <see cref="RouteResult"/>.</summary>
+    RouteSend = 0x0305,
+
+    /// <summary>Agent routing: the final outcome of a send.</summary>
+    RouteResult = 0x0306,
+
+    /// <summary>Agent routing: the recipient acknowledges delivered messages (sender id, message id); no answer.</summary>
+    RouteAck = 0x0307,
+
+    /// <summary>Validator link: a message (or a fan-out) for agents logged in at the receiving node; no answer frame, the outcome comes as <see cref="RouteForwardResult"/>.</summary>
+    RouteForward = 0x0310,
+
+    /// <summary>Validator link: the outcome of a forwarded message, sent back to the node that forwarded it.</summary>
+    RouteForwardResult = 0x0311,
+
+    /// <summary>Validator link: agents that logged in (or out) at the sending node.</summary>
+    PresenceUpdate = 0x0312,
 }

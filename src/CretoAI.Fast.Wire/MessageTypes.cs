@@ -10,6 +10,8 @@ public static class MessageTypes
         MessageType.Error or MessageType.Ping or MessageType.Pong => true,
         MessageType.ConsensusMessage or MessageType.SyncRequest or MessageType.SyncResponse => true,
         >= MessageType.SubmitTransaction and <= MessageType.CommitNotice => true,
+        >= MessageType.AgentChallengeRequest and <= MessageType.RouteAck => true,
+        >= MessageType.RouteForward and <= MessageType.PresenceUpdate => true,
         _ => false,
     };
 

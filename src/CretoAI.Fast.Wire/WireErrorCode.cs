@@ -33,6 +33,9 @@ public enum WireErrorCode : ushort
     /// <summary>The requester no longer wants the answer; sent by a client to end a subscription (correlation id of the Subscribe).</summary>
     Cancelled = 27,
 
+    /// <summary>The agent logged in again on another connection; the delivery stream of this login ended (correlation id of the AgentLogin).</summary>
+    Replaced = 28,
+
     // Handshake.
     HandshakeRequired = 100,
     HandshakeTimeout = 101,

@@ -13,7 +13,7 @@ public static class WireErrorCodes
         WireErrorCode.UnknownMessageType or WireErrorCode.TooManyInFlight => false,
         WireErrorCode.PayloadTooShort or WireErrorCode.TrailingBytes => false,
         WireErrorCode.MalformedPayload or WireErrorCode.FieldTooLarge => false,
-        WireErrorCode.NotFound or WireErrorCode.Cancelled or WireErrorCode.SlowConsumer => false,
+        WireErrorCode.NotFound or WireErrorCode.Cancelled or WireErrorCode.SlowConsumer or WireErrorCode.Replaced => false,
         _ => true,
     };
 
@@ -36,6 +36,7 @@ public static class WireErrorCodes
         WireErrorCode.UnexpectedMessage => "message type is not valid in this state",
         WireErrorCode.NotFound => "the requested item does not exist on this node",
         WireErrorCode.Cancelled => "the requester cancelled the request",
+        WireErrorCode.Replaced => "the agent logged in again on another connection",
         WireErrorCode.HandshakeRequired => "the handshake must complete before other messages",
         WireErrorCode.HandshakeTimeout => "the handshake did not complete in time",
         WireErrorCode.ChainIdMismatch => "peer is on a different chain",

@@ -25,5 +25,6 @@ public static class ObserverScenario
         observer.WalSynced(4096, 0.0003);
         observer.CheckpointWritten(5, 0.2);
         observer.CatchUpBatch(64, 0.5);
+        observer.MessageRouted(0.001);
     }
 }

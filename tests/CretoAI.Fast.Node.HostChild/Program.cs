@@ -6,8 +6,18 @@ using CretoAI.Fast.Node.Replica;
 using CretoAI.Fast.Node.Settings;
 using Microsoft.Extensions.DependencyInjection;
 
-// Usage: HostChild [--metrics-listen host:port] [--start-delay-ms N] [--stop-delay-ms N]
+// Usage: HostChild agents HOST:PORT COUNT SEED_BASE GO_FILE   (the agent swarm of the routing scale test)
+//        HostChild [--metrics-listen host:port] [--start-delay-ms N] [--stop-delay-ms N]
 //                  [--shutdown-timeout S] [--stop-ignores-cancel] [--fail-start config|io] [--feed]
+if (args.Length == 5 && args[0] == "agents")
+{
+    return await AgentSwarm.RunAsync(
+        System.Net.IPEndPoint.Parse(args[1]),
+        int.Parse(args[2], CultureInfo.InvariantCulture),
+        int.Parse(args[3], CultureInfo.InvariantCulture),
+        args[4]);
+}
+
 var settings = new NodeSettings();
 var startDelay = 0;
 var stopDelay = 0;

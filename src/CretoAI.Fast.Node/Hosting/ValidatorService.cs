@@ -55,6 +55,10 @@ internal sealed class ValidatorService : IHostedService
         _node = node;
         var transport = _options.TransportCounters;
         _metrics.ReadSnapshotsFrom(() => node.Status, transport is null ? null : () => transport(node));
+        if (node is ValidatorNode validator)
+        {
+            _metrics.ReadRouterFrom(() => validator.AgentRouter?.Router);
+        }
 
         var clock = Stopwatch.StartNew();
         await node.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using System.Globalization;
 using CretoAI.Fast.Consensus.Weights;
 using CretoAI.Fast.Net;
 using CretoAI.Fast.Node.Replica;
+using CretoAI.Fast.Routing.Router;
 using CretoAI.Fast.Wire;
 using CretoAI.Fast.Wire.Client;
 using Prometheus;
@@ -34,6 +35,12 @@ public sealed class PrometheusReplicaObserver : IReplicaObserver
     private static readonly double[] CatchUpBuckets = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30];
 
     private static readonly WireErrorCode[] ErrorCodes = ListErrorCodes();
+
+    // Routing: a local delivery is sub-millisecond; a forward, an offline recipient or a slow reader reaches seconds.
+    private static readonly double[] RoutingLatencyBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+    // Mailbox depth buckets (non-cumulative agent counts by upper bound of depth), as MessageRouter.MailboxDepths fills them.
+    private static readonly string[] MailboxDepthBounds = ["0", "1", "2", "4", "8", "16", "32", "64", "128", "256", "+Inf"];
 
     private readonly Gauge _totalStake;
     private readonly Gauge _eligibleVoters;
@@ -88,6 +95,18 @@ public sealed class PrometheusReplicaObserver : IReplicaObserver
     private readonly Counter _bytesReceived;
     private readonly Counter _bytesSent;
     private readonly Counter.Child[] _transportErrors;
+
+    private readonly Histogram _routingLatency;
+    private readonly Gauge _agentsConnected;
+    private readonly Counter _messagesRouted;
+    private readonly Counter _messagesForwarded;
+    private readonly Counter _messagesDelivered;
+    private readonly Counter _messagesRedelivered;
+    private readonly Counter.Child[] _sendsAnswered;
+    private readonly Gauge.Child[] _mailboxDepths;
+    private readonly Gauge _queuedBytes;
+    private readonly Gauge _presenceEntries;
+    private volatile Func<MessageRouter?>? _router;
 
     private long _activeForkCount;
     private long _heightHighWater;
@@ -158,6 +177,19 @@ public sealed class PrometheusReplicaObserver : IReplicaObserver
         var errors = factory.CreateCounter("cretoai_transport_errors_total", "Protocol errors reported to peers or raised by the frame codec, by wire error code.", ["code"]);
         _transportErrors = Children(errors, ErrorCodes, static code => code.ToString());
 
+        _routingLatency = Histogram(factory, "cretoai_router_routing_latency_seconds", "Time from a send's arrival at this node to its Delivered answer (the recipient's acknowledgement).", RoutingLatencyBuckets);
+        _agentsConnected = factory.CreateGauge("cretoai_router_agents_connected", "Agents logged in on this node.");
+        _messagesRouted = factory.CreateCounter("cretoai_router_messages_routed_total", "Messages accepted into a mailbox of this node (local sends, forwards from other nodes, fan-out copies).");
+        _messagesForwarded = factory.CreateCounter("cretoai_router_messages_forwarded_total", "Messages and fan-outs sent to another node over the validator links, retries included.");
+        _messagesDelivered = factory.CreateCounter("cretoai_router_messages_delivered_total", "Messages acknowledged by a recipient logged in on this node.");
+        _messagesRedelivered = factory.CreateCounter("cretoai_router_messages_redelivered_total", "Messages handed to a recipient again because no acknowledgement came in time.");
+        var answered = factory.CreateCounter("cretoai_router_sends_answered_total", "Sends answered by this node, by RouteStatus: Delivered and FannedOut are successes, every other value a refusal reason.", ["status"]);
+        _sendsAnswered = Children(answered, DenseValues<RouteStatus>(), static status => status.ToString());
+        var depths = factory.CreateGauge("cretoai_router_mailbox_depth_agents", "Agents by the depth of their mailbox on this node (messages queued or unacknowledged), per bucket (not cumulative) with upper bound depth_le.", ["depth_le"]);
+        _mailboxDepths = Array.ConvertAll(MailboxDepthBounds, bound => depths.WithLabels(bound));
+        _queuedBytes = factory.CreateGauge("cretoai_router_queued_bytes", "Bytes of messages held in this node's mailboxes.");
+        _presenceEntries = factory.CreateGauge("cretoai_router_presence_entries", "Remote agents whose node this node knows from presence gossip.");
+
         if (includeProcessMetrics)
         {
             DotNetStats.Register(Registry);
@@ -179,6 +211,11 @@ public sealed class PrometheusReplicaObserver : IReplicaObserver
         _status = status;
         _transport = transport;
     }
+
+    /// <summary>Makes each scrape copy in the agent router's counts and gauges (null: not running).</summary>
+    public void ReadRouterFrom(Func<MessageRouter?>? router) => _router = router;
+
+    public void MessageRouted(double seconds) => Observe(_routingLatency, seconds);
 
     /// <summary>Writes every metric in the Prometheus text exposition format (version 0.0.4).</summary>
     public Task WriteTextAsync(Stream destination, CancellationToken cancellationToken) =>
@@ -328,6 +365,43 @@ public sealed class PrometheusReplicaObserver : IReplicaObserver
         catch (Exception)
         {
         }
+
+        try
+        {
+            CopyRouter();
+        }
+        catch (Exception)
+        {
+        }
+    }
+
+    private void CopyRouter()
+    {
+        if (_router?.Invoke() is not { } router)
+        {
+            return;
+        }
+
+        var counters = router.Counters;
+        _agentsConnected.Set(router.ConnectedAgents);
+        _messagesRouted.IncTo(counters.Routed);
+        _messagesForwarded.IncTo(counters.Forwarded);
+        _messagesDelivered.IncTo(counters.Delivered);
+        _messagesRedelivered.IncTo(counters.Redelivered);
+        for (var i = 0; i < _sendsAnswered.Length; i++)
+        {
+            _sendsAnswered[i].IncTo(counters.Answered((RouteStatus)i));
+        }
+
+        Span<long> depths = stackalloc long[MailboxDepthBounds.Length];
+        router.MailboxDepths(depths);
+        for (var i = 0; i < depths.Length; i++)
+        {
+            _mailboxDepths[i].Set(depths[i]);
+        }
+
+        _queuedBytes.Set(router.QueuedBytes);
+        _presenceEntries.Set(router.KnownRemoteAgents);
     }
 
     // Height only moves forward: events and snapshots race, and the later of the two may carry the older value.

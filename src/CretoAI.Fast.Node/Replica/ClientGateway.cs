@@ -9,7 +9,8 @@ namespace CretoAI.Fast.Node.Replica;
 /// <summary>
 /// Serves the session frames of the node's one port: the client protocol (submit, status,
 /// block, subscribe; any authenticated peer) and the validator link protocol (consensus messages,
-/// sync requests; validators of this chain only). Runs on each connection's read loop, so it never
+/// sync requests, message forwarding and presence; validators of this chain only) and the agent
+/// router's frames (<see cref="Routing.AgentGateway"/>). Runs on each connection's read loop, so it never
 /// blocks: anything that waits (signature checks, archive reads, streams) is deferred.
 /// </summary>
 internal sealed class ClientGateway(ValidatorNode node) : IRequestHandler
@@ -17,6 +18,25 @@ internal sealed class ClientGateway(ValidatorNode node) : IRequestHandler
     public bool TryHandle(RequestContext context, in Frame frame)
     {
         var header = frame.Header;
+        if (node.AgentRouter is { } router)
+        {
+            if (header.Type is >= MessageType.RouteForward and <= MessageType.PresenceUpdate)
+            {
+                if (ValidatorIndex(context) is { } source)
+                {
+                    return router.TryHandleValidator(source, context, frame);
+                }
+
+                context.ReplyError(header.CorrelationId, WireErrorCode.PeerNotAuthorized, "routing between nodes is accepted from validators of this chain only");
+                return true;
+            }
+
+            if (router.TryHandleClient(context, frame))
+            {
+                return true;
+            }
+        }
+
         switch (header.Type)
         {
             case MessageType.ConsensusMessage:

@@ -57,4 +57,7 @@ public interface IReplicaObserver
 
     /// <summary>Catch-up applied a batch of certified blocks fetched from a peer.</summary>
     void CatchUpBatch(int blocks, double seconds);
+
+    /// <summary>A routed message was acknowledged by its recipient; seconds from its send's arrival here to that answer.</summary>
+    void MessageRouted(double seconds);
 }

@@ -37,4 +37,6 @@ public sealed class NullReplicaObserver : IReplicaObserver
     public void CheckpointWritten(ulong height, double seconds) { }
 
     public void CatchUpBatch(int blocks, double seconds) { }
+
+    public void MessageRouted(double seconds) { }
 }

@@ -7,6 +7,7 @@ using CretoAI.Fast.Core;
 using CretoAI.Fast.Crypto;
 using CretoAI.Fast.Net;
 using CretoAI.Fast.Node.Chain;
+using CretoAI.Fast.Node.Routing;
 using CretoAI.Fast.Node.Settings;
 using CretoAI.Fast.Reputation.Ledger;
 using CretoAI.Fast.Storage;
@@ -45,6 +46,7 @@ public sealed partial class ValidatorNode : IValidatorNode
     private ValidatorLedger? _ledger;
     private FrameServer? _server;
     private ValidatorLinks? _links;
+    private AgentGateway? _agentGateway;
     private int _started;
     private int _stopped;
 
@@ -81,6 +83,9 @@ public sealed partial class ValidatorNode : IValidatorNode
     /// <summary>The bound client/validator endpoint once started (port 0 resolves here).</summary>
     public IPEndPoint? LocalEndPoint => _server?.LocalEndPoint;
 
+    /// <summary>The agent router of this node (null before start).</summary>
+    public AgentGateway? AgentRouter => _agentGateway;
+
     /// <summary>Transport counters of the server socket (metrics).</summary>
     public TransportCounters? Transport => _server?.Counters;
 
@@ -95,10 +100,21 @@ public sealed partial class ValidatorNode : IValidatorNode
         }
 
         Recover();
+        _agentGateway = new AgentGateway(
+            _settings.Router,
+            new RegistryAgentDirectory(Agents!, _ledger!.Reputation, () => (long)Volatile.Read(ref _appliedHeight)),
+            _chainId,
+            _identity.NodeId,
+            _me,
+            _validators.Count,
+            new LinkRoute(this),
+            _loggers.CreateLogger("cretoai.router"));
+        _agentGateway.LatencyObserved = _observer.MessageRouted;
         _server = new FrameServer(
             new TransportOptions
             {
                 ChainId = _chainId,
+                MaxConnections = _settings.MaxConnections,
                 MaxPayloadLength = _settings.MaxFramePayloadBytes,
                 ShutdownTimeout = TimeSpan.FromSeconds(Math.Max(1, _settings.ShutdownTimeoutSeconds / 3)),
             },
@@ -118,6 +134,7 @@ public sealed partial class ValidatorNode : IValidatorNode
 
         _links = new ValidatorLinks(_validators, _me, _peers, _chainId, _settings.MaxFramePayloadBytes, _identity, _loggers.CreateLogger("cretoai.links"), OnLinkFrame);
         _links.Start();
+        _agentGateway.Start();
         StartAdmission();
         StartApplyThread();
         StartDriverThread();
@@ -145,6 +162,11 @@ public sealed partial class ValidatorNode : IValidatorNode
         if (_server is not null)
         {
             await _server.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_agentGateway is not null)
+        {
+            await _agentGateway.DisposeAsync().ConfigureAwait(false);
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
@@ -203,6 +225,11 @@ public sealed partial class ValidatorNode : IValidatorNode
         {
             // Stopping.
         }
+    }
+
+    private sealed class LinkRoute(ValidatorNode node) : IRouteLinks
+    {
+        public bool Send(int node1, Wire.MessageType type, byte[] payload) => node._links?.Send(node1, type, 0, payload) ?? false;
     }
 
     private sealed class ValidatorAuthorizer(ValidatorSet validators) : IPeerAuthorizer

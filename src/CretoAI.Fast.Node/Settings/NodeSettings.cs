@@ -1,6 +1,8 @@
 using System.Net;
 using CretoAI.Fast.Core;
+using CretoAI.Fast.Routing.Router;
 using CretoAI.Fast.Wire;
+using CretoAI.Fast.Wire.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace CretoAI.Fast.Node.Settings;
@@ -72,6 +74,12 @@ public sealed class NodeSettings
     /// <summary>Time allowed on SIGTERM to drain and checkpoint before exiting.</summary>
     public int ShutdownTimeoutSeconds { get; set; } = 15;
 
+    /// <summary>Most concurrent connections on <see cref="Listen"/> (agents, clients and validators together).</summary>
+    public int MaxConnections { get; set; } = 10_240;
+
+    /// <summary>Bounds of the agent message router (docs/routing.md).</summary>
+    public RouterSettings Router { get; } = new();
+
     /// <summary>Least severe log level written.</summary>
     public LogLevel LogLevel { get; set; } = LogLevel.Information;
 
@@ -87,6 +95,11 @@ public sealed class NodeSettings
         Require("data_directory", DataDirectory);
         Require("identity_key_file", IdentityKeyFile);
         Require("genesis_file", GenesisFile);
+        if (MaxConnections is < 1 or > 1_000_000)
+        {
+            throw new InvalidSettingException("max_connections", $"{MaxConnections} must be between 1 and 1,000,000.");
+        }
+
         var listen = GetListenEndPoint();
         if (Peers.Count > MaxPeers)
         {
@@ -140,6 +153,12 @@ public sealed class NodeSettings
         if (LogLevel is < LogLevel.Trace or > LogLevel.None)
         {
             throw new InvalidSettingException("log_level", $"{(int)LogLevel} is not a log level (Trace, Debug, Information, Warning, Error, Critical, None).");
+        }
+
+        Router.Validate();
+        if (RouteSendLayout.EncodedLength(Router.MaxPayloadBytes) > MaxFramePayloadBytes)
+        {
+            throw new InvalidSettingException("router_max_payload_bytes", $"{Router.MaxPayloadBytes} bytes plus the send's header and signature do not fit in max_frame_payload_bytes ({MaxFramePayloadBytes}).");
         }
 
         return this;

@@ -17,7 +17,7 @@ internal sealed class LocalCluster : IAsyncDisposable
     private readonly NodeSettings[] _settings;
     private readonly ILoggerFactory _loggers;
 
-    public LocalCluster(int count, string root, ILoggerFactory? loggers = null, long roundTimeoutMs = 400)
+    public LocalCluster(int count, string root, ILoggerFactory? loggers = null, long roundTimeoutMs = 400, Action<NodeSettings>? configure = null)
     {
         _loggers = loggers ?? (Environment.GetEnvironmentVariable("CRETOAI_TEST_LOG") is "1" ? LoggerFactory.Create(b => b.AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss.fff ").SetMinimumLevel(LogLevel.Debug)) : NullLoggerFactory.Instance);
         Root = root;
@@ -59,6 +59,7 @@ internal sealed class LocalCluster : IAsyncDisposable
                 }
             }
 
+            configure?.Invoke(s);
             _settings[i] = s;
         }
     }

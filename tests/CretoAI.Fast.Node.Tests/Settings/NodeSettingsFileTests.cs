@@ -21,7 +21,7 @@ public sealed class NodeSettingsFileTests : IDisposable
         Assert.Equal("CRETOAI_FAST_LISTEN", NodeSettingsFile.EnvironmentVariableFor("listen"));
         Assert.Equal("CRETOAI_FAST_MEMPOOL_MAX_BYTES", NodeSettingsFile.EnvironmentVariableFor("mempool_max_bytes"));
         Assert.Throws<ArgumentException>(() => NodeSettingsFile.EnvironmentVariableFor("nope"));
-        Assert.Equal(15, NodeSettingsFile.SettingNames.Count);
+        Assert.Equal(38, NodeSettingsFile.SettingNames.Count);
     }
 
     [Fact]
