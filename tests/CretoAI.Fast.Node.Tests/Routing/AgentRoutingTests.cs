@@ -6,6 +6,7 @@ using CretoAI.Fast.Net.Client;
 using CretoAI.Fast.Node.Tests.Infrastructure;
 using CretoAI.Fast.Routing.Registry;
 using CretoAI.Fast.Routing.Router;
+using CretoAI.Fast.Routing.Tests.Router;
 using CretoAI.Fast.Wire;
 using CretoAI.Fast.Wire.Handshake;
 using CretoAI.Fast.Wire.Routing;
@@ -16,7 +17,7 @@ namespace CretoAI.Fast.Node.Tests.Routing;
 public sealed class AgentRoutingTests : IAsyncLifetime
 {
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(60);
-    private readonly TestDirectory _directory = new();
+    private readonly FakeDirectory _directory = new();
     private readonly List<IAsyncDisposable> _owned = [];
     private RouterHost _host = null!;
 

@@ -1,33 +1,14 @@
-using System.Collections.Concurrent;
 using System.Net;
 using CretoAI.Fast.Core;
 using CretoAI.Fast.Crypto;
 using CretoAI.Fast.Crypto.Keys;
 using CretoAI.Fast.Net;
 using CretoAI.Fast.Node.Routing;
-using CretoAI.Fast.Routing.Registry;
 using CretoAI.Fast.Routing.Router;
 using CretoAI.Fast.Wire;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CretoAI.Fast.Node.Tests.Routing;
-
-/// <summary>An in-memory agent directory for router tests.</summary>
-internal sealed class TestDirectory : IAgentDirectory
-{
-    private readonly ConcurrentDictionary<Hash32, AgentStanding> _agents = new();
-    private long _version;
-
-    public long Version => Interlocked.Read(ref _version);
-
-    public void Set(Hash32 agent, AgentStatus status, uint reputationPpm = 500_000, params string[] tags)
-    {
-        _agents[agent] = new AgentStanding(status, reputationPpm, tags);
-        Interlocked.Increment(ref _version);
-    }
-
-    public bool TryGetStanding(Hash32 agentId, out AgentStanding standing) => _agents.TryGetValue(agentId, out standing);
-}
 
 /// <summary>One node's agent router on a real loopback socket (a FrameServer serving only the agent gateway), without consensus.</summary>
 internal sealed class RouterHost : IAsyncDisposable

@@ -2,6 +2,7 @@ using CretoAI.Fast.Node.HostChild;
 using CretoAI.Fast.Node.Tests.Infrastructure;
 using CretoAI.Fast.Routing.Registry;
 using CretoAI.Fast.Routing.Router;
+using CretoAI.Fast.Routing.Tests.Router;
 using Xunit.Abstractions;
 
 namespace CretoAI.Fast.Node.Tests.Routing;
@@ -24,7 +25,7 @@ public sealed class TenThousandAgentsTests(ITestOutputHelper output) : IDisposab
     [Fact]
     public async Task Ten_thousand_concurrent_agents_each_send_and_receive()
     {
-        var directory = new TestDirectory();
+        var directory = new FakeDirectory();
         for (var i = 0; i < Agents; i++)
         {
             using var key = AgentSwarm.Key(SeedBase, i);
