@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using CretoAI.Fast.Cli.Tests.ClusterProcesses;
 using CretoAI.Fast.Crypto;
 using CretoAI.Fast.Crypto.Keys;
 using CretoAI.Fast.Net;
@@ -74,18 +75,7 @@ public sealed class NodeIdentityFileTests : IDisposable
 
     private static Process StartNode(params string[] args)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cretoai-fast.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
+        var start = NodeProcess.CliStartInfo(args);
         return Process.Start(start) ?? throw new InvalidOperationException("could not start the node");
     }
 

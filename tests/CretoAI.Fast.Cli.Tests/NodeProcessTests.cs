@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using CretoAI.Fast.Cli.Tests.ClusterProcesses;
 using CretoAI.Fast.Crypto;
 using CretoAI.Fast.Net;
 using Xunit;
@@ -48,20 +49,7 @@ public class NodeProcessTests
 
     private static Process StartNode(params string[] args)
     {
-        // The CLI assembly sits next to the test assembly; run it with the same dotnet host.
-        var cli = Path.Combine(AppContext.BaseDirectory, "cretoai-fast.dll");
-        var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(cli);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
+        var start = NodeProcess.CliStartInfo(args);
         return Process.Start(start) ?? throw new InvalidOperationException("could not start the node");
     }
 

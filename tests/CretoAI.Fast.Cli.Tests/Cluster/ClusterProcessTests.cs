@@ -517,18 +517,7 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output)
     /// <summary>Runs <c>cretoai-fast ARGS</c> as a child process and parses its standard output as JSON.</summary>
     private static async Task<JsonDocument> RunCliJsonAsync(CancellationToken cancellationToken, params string[] args)
     {
-        var start = new ProcessStartInfo(NodeProcess.DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cretoai-fast.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
+        var start = NodeProcess.CliStartInfo(args);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start cretoai-fast");
         try
         {

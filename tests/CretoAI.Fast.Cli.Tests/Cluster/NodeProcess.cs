@@ -113,11 +113,22 @@ internal sealed class NodeProcess : IAsyncDisposable
 
     public static NodeProcess Start(IReadOnlyList<string> arguments, NodeLog log)
     {
+        var start = CliStartInfo(arguments);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start cretoai-fast");
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"===== test: started pid {process.Id}: cretoai-fast {string.Join(' ', arguments)} ====="));
+        return new NodeProcess(process, log);
+    }
+
+    /// <summary>
+    /// <c>dotnet cretoai-fast.dll ARGS</c> with standard output and error redirected: the CLI
+    /// assembly sits next to the test assembly and runs on the same dotnet host.
+    /// </summary>
+    public static ProcessStartInfo CliStartInfo(IEnumerable<string> arguments)
+    {
         var start = new ProcessStartInfo(DotnetHost())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = false,
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cretoai-fast.dll"));
@@ -126,9 +137,7 @@ internal sealed class NodeProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start cretoai-fast");
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"===== test: started pid {process.Id}: cretoai-fast {string.Join(' ', arguments)} ====="));
-        return new NodeProcess(process, log);
+        return start;
     }
 
     /// <summary>The dotnet host running this test (the CLI is run with the same one).</summary>
