@@ -40,7 +40,6 @@ public sealed class ValidatorHostTests(ITestOutputHelper output)
         var readyAfter = clock.Elapsed;
 
         Assert.True(node.Started.IsCompletedSuccessfully, "READY=1 arrived before the node's StartAsync completed");
-        Assert.True(readyAfter >= node.StartDelay);
         output.WriteLine($"RunAsync call to READY=1: {readyAfter.TotalMilliseconds:F0} ms (node start delay {node.StartDelay.TotalMilliseconds} ms)");
         Assert.False(run.IsCompleted);
 
