@@ -23,6 +23,29 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public void Blocks_far_below_the_committed_tip_are_forgotten_so_memory_stays_bounded()
+    {
+        var net = new TestNetwork(4);
+        net.Start();
+        net.Run(40_000);
+        Assert.All(net.Committed, c => Assert.True(c.Count >= 200, $"only {c.Count} commits"));
+        foreach (var engine in net.Engines)
+        {
+            // Before, every block ever seen stayed: KnownBlocks was the chain height plus one.
+            var aboveTip = (int)(engine.Round - engine.CommittedTip.Round);
+            Assert.InRange(engine.KnownBlocks, 2, ConsensusEngine.CommittedBlocksKept + 16 + aboveTip + 2);
+        }
+
+        // Agreement is unchanged, and the chains still link up block by block.
+        var shortest = net.Committed.Min(c => c.Count);
+        for (var h = 1; h < shortest; h++)
+        {
+            Assert.Single(net.Committed.Select(c => c[h].Id).Distinct());
+            Assert.Equal(net.Committed[0][h - 1].Id, net.Committed[0][h].ParentId);
+        }
+    }
+
+    [Fact]
     public void Safety_state_is_persisted_before_every_vote_and_timeout()
     {
         var net = new TestNetwork(4);

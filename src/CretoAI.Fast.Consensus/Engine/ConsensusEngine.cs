@@ -23,6 +23,13 @@ public sealed class ConsensusEngine
 {
     private const int RoundsOfHistory = 4;
 
+    /// <summary>
+    /// Committed blocks kept below the committed tip, to answer peers' block requests for recent
+    /// ancestors. Older ones are dropped: a node further behind than this catches up from the
+    /// block archive (the node's sync path), and the engine itself never needs them again.
+    /// </summary>
+    public const int CommittedBlocksKept = 48;
+
     private readonly ConsensusConfig _config;
     private readonly ValidatorSet _validators;
     private readonly IConsensusSigner _signer;
@@ -839,6 +846,31 @@ public sealed class ConsensusEngine
         }
 
         _commitTarget = null;
+        ForgetOldBlocks();
+    }
+
+    /// <summary>
+    /// Drops blocks more than <see cref="CommittedBlocksKept"/> heights below the committed tip.
+    /// Without this every block ever seen stayed in memory (at 1 MB blocks, hundreds of MB within
+    /// minutes, and each full GC had to walk them). A block that old can only matter to a fork
+    /// below the committed tip: walking such a chain down then stops at the missing block, which
+    /// commits nothing (the commit walk must reach the committed tip), so safety does not rest on it.
+    /// </summary>
+    private void ForgetOldBlocks()
+    {
+        if (_committedTip.Height <= CommittedBlocksKept || _blocks.Count <= CommittedBlocksKept + 16)
+        {
+            return;
+        }
+
+        var floor = _committedTip.Height - CommittedBlocksKept;
+        foreach (var (id, block) in _blocks)
+        {
+            if (block.Height < floor && id != Genesis.Id)
+            {
+                _blocks.Remove(id);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- evidence
