@@ -13,7 +13,8 @@ public class MLDsa87CacheAndBatchTests
         var signature = Sign(secretKey, "warm"u8.ToArray());
         var cache = new MLDsa87KeyCache();
         var verifier = new MLDsa87Verifier(publicKey);
-        Assert.True(cache.Verify(publicKey, "warm"u8, "ctx"u8, signature));
+        Assert.True(cache.Verify(publicKey, "warm"u8, "ctx"u8, signature)); // first sighting: not kept
+        Assert.True(cache.Verify(publicKey, "warm"u8, "ctx"u8, signature)); // second: expanded and kept
         Assert.True(verifier.Verify("warm"u8, "ctx"u8, signature));
 
         var before = GC.GetAllocatedBytesForCurrentThread();
@@ -35,22 +36,52 @@ public class MLDsa87CacheAndBatchTests
         var cache = new MLDsa87KeyCache(2L * MLDsa87Verifier.RetainedBytes);
         var signatures = Keys.Select(k => Sign(k.SecretKey, "m"u8.ToArray())).ToArray();
 
-        Assert.True(cache.Verify(Keys[0].PublicKey, "m"u8, "ctx"u8, signatures[0]));
-        Assert.True(cache.Verify(Keys[1].PublicKey, "m"u8, "ctx"u8, signatures[1]));
+        Assert.True(cache.TryGet(Keys[0].PublicKey, out _)); // TryGet always keeps the key
+        Assert.True(cache.TryGet(Keys[1].PublicKey, out _));
         Assert.True(cache.Verify(Keys[0].PublicKey, "m"u8, "ctx"u8, signatures[0])); // key 0 now most recent
         Assert.Equal((1L, 2L, 0L), (cache.Hits, cache.Misses, cache.Evictions));
 
-        Assert.True(cache.Verify(Keys[2].PublicKey, "m"u8, "ctx"u8, signatures[2])); // evicts key 1
+        Assert.True(cache.TryGet(Keys[2].PublicKey, out _)); // evicts key 1
         Assert.Equal(2, cache.Count);
         Assert.Equal(1, cache.Evictions);
         Assert.True(cache.SizeBytes <= cache.CapacityBytes);
 
         Assert.True(cache.Verify(Keys[0].PublicKey, "m"u8, "ctx"u8, signatures[0]));
         Assert.Equal(2, cache.Hits);
-        Assert.True(cache.Verify(Keys[1].PublicKey, "m"u8, "ctx"u8, signatures[1])); // was evicted: a miss
+        Assert.True(cache.Verify(Keys[1].PublicKey, "m"u8, "ctx"u8, signatures[1])); // was evicted: a miss, verified unexpanded
         Assert.Equal(4, cache.Misses);
-        Assert.False(cache.Verify(Keys[1].PublicKey, "m"u8, "ctx"u8, signatures[0]));
+        Assert.Equal(2, cache.Count);
+        Assert.False(cache.Verify(Keys[1].PublicKey, "m"u8, "ctx"u8, signatures[0])); // seen before: expanded again, evicts key 2
+        Assert.Equal(2, cache.Evictions);
+        Assert.True(cache.TryGet(Keys[1].PublicKey, out _));
+        Assert.Equal(3, cache.Hits);
         Assert.Throws<ArgumentOutOfRangeException>(() => new MLDsa87KeyCache(1000));
+    }
+
+    [Fact]
+    public void A_key_is_kept_only_from_its_second_use_and_its_first_use_allocates_nothing()
+    {
+        var cache = new MLDsa87KeyCache();
+        var (publicKey, secretKey) = Keys[2];
+        var signature = Sign(secretKey, "once"u8.ToArray());
+        Assert.True(MLDsa87.Verify(Keys[0].PublicKey, "x"u8, "ctx"u8, Sign(Keys[0].SecretKey, "x"u8.ToArray()))); // warm the code path
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var first = cache.Verify(publicKey, "once"u8, "ctx"u8, signature);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(first);
+        Assert.Equal(0, allocated);
+        Assert.Equal((0, 1L), (cache.Count, cache.FirstSightings));
+
+        // A forged signature under a key seen for the first time is still refused.
+        var other = Keys[1].PublicKey;
+        Assert.False(cache.Verify(other, "once"u8, "ctx"u8, signature));
+        Assert.Equal((0, 2L), (cache.Count, cache.FirstSightings));
+
+        Assert.True(cache.Verify(publicKey, "once"u8, "ctx"u8, signature)); // second use: expanded and kept
+        Assert.Equal(1, cache.Count);
+        Assert.False(cache.Verify(publicKey, "twice"u8, "ctx"u8, signature)); // third: a hit, still a real check
+        Assert.Equal((1, 1L, 2L), (cache.Count, cache.Hits, cache.FirstSightings));
     }
 
     [Fact]

@@ -12,6 +12,16 @@ namespace CretoAI.Fast.Crypto;
 /// lookup and the LRU update; expanding a missing key happens outside the lock. A warm
 /// <see cref="Verify"/> allocates nothing.
 /// </summary>
+/// <remarks>
+/// <see cref="Verify"/> caches a key only on its second sighting. The first time a key is seen it
+/// is verified with the streaming, allocation-free path (<see cref="MLDsa87.Verify"/>, which
+/// expands the matrix row by row on the stack) and only its hash is noted in a small
+/// direct-mapped "seen once" table. Expanding and keeping a key costs about one cold verification
+/// plus 64 KB of heap; for keys used once (a fresh agent key per registration, say) that was pure
+/// loss: each one allocated, evicted a key that is used again, and fed the GC. Keys used twice or
+/// more (validators, agents that sign repeatedly) are cached from their second use as before.
+/// <see cref="TryGet"/> always caches: a caller asking for the verifier means to keep using it.
+/// </remarks>
 public sealed class MLDsa87KeyCache
 {
     /// <summary>64 MiB: about 960 expanded keys.</summary>
@@ -21,9 +31,14 @@ public sealed class MLDsa87KeyCache
     private readonly Dictionary<ulong, LinkedListNode<MLDsa87Verifier>> _byHash = [];
     private readonly LinkedList<MLDsa87Verifier> _recency = new();
     private readonly ulong _hashSeed;
+    private readonly ulong[] _seenOnce = new ulong[SeenOnceSlots];
     private long _hits;
     private long _misses;
     private long _evictions;
+    private long _firstSightings;
+
+    /// <summary>Slots of the "seen once" table (a power of two): its hashes cost 32 KB.</summary>
+    public const int SeenOnceSlots = 4096;
 
     public MLDsa87KeyCache(long capacityBytes = DefaultCapacityBytes)
     {
@@ -63,8 +78,36 @@ public sealed class MLDsa87KeyCache
     public long Evictions => Interlocked.Read(ref _evictions);
 
     /// <summary>ML-DSA.Verify through the cached expanded key; false (never throws) for any bad input.</summary>
-    public bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> context, ReadOnlySpan<byte> signature) =>
-        TryGet(publicKey, out var verifier) && verifier.Verify(message, context, signature);
+    public bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> context, ReadOnlySpan<byte> signature)
+    {
+        if (publicKey.Length != MLDsa87.PublicKeySize)
+        {
+            return false;
+        }
+
+        var hash = Hash(publicKey);
+        if (TryGetCached(hash, publicKey, out var verifier))
+        {
+            return verifier.Verify(message, context, signature);
+        }
+
+        // A miss: cache the key only if it was seen before (its hash is in the table); otherwise
+        // note it and verify without expanding it onto the heap. Racing threads may both take
+        // either branch; each answer is still a full verification.
+        ref var slot = ref _seenOnce[(int)(hash & (SeenOnceSlots - 1))];
+        var seen = Volatile.Read(ref slot) == hash;
+        if (!seen)
+        {
+            Volatile.Write(ref slot, hash);
+            Interlocked.Increment(ref _firstSightings);
+            return MLDsa87.Verify(publicKey, message, context, signature);
+        }
+
+        return Expand(hash, publicKey).Verify(message, context, signature);
+    }
+
+    /// <summary>Keys verified once without being cached (<see cref="Verify"/>'s first sighting).</summary>
+    public long FirstSightings => Interlocked.Read(ref _firstSightings);
 
     /// <summary>The verifier for <paramref name="publicKey"/>, expanding and caching it on a miss; false only for a wrong length.</summary>
     public bool TryGet(ReadOnlySpan<byte> publicKey, [MaybeNullWhen(false)] out MLDsa87Verifier verifier)
@@ -76,6 +119,12 @@ public sealed class MLDsa87KeyCache
         }
 
         var hash = Hash(publicKey);
+        verifier = TryGetCached(hash, publicKey, out var cached) ? cached : Expand(hash, publicKey);
+        return true;
+    }
+
+    private bool TryGetCached(ulong hash, ReadOnlySpan<byte> publicKey, [MaybeNullWhen(false)] out MLDsa87Verifier verifier)
+    {
         lock (_gate)
         {
             if (_byHash.TryGetValue(hash, out var node) && node.Value.IsFor(publicKey))
@@ -89,6 +138,13 @@ public sealed class MLDsa87KeyCache
         }
 
         Interlocked.Increment(ref _misses);
+        verifier = null;
+        return false;
+    }
+
+    /// <summary>Expands <paramref name="publicKey"/> and caches it (evicting the least recently used as needed).</summary>
+    private MLDsa87Verifier Expand(ulong hash, ReadOnlySpan<byte> publicKey)
+    {
         var created = new MLDsa87Verifier(publicKey);
         lock (_gate)
         {
@@ -97,8 +153,7 @@ public sealed class MLDsa87KeyCache
                 if (node.Value.IsFor(publicKey))
                 {
                     // Another thread expanded the same key meanwhile: keep one copy.
-                    verifier = node.Value;
-                    return true;
+                    return node.Value;
                 }
 
                 // A different key with the same 64-bit hash: the newer one takes the slot.
@@ -116,8 +171,7 @@ public sealed class MLDsa87KeyCache
             _byHash[hash] = _recency.AddFirst(created);
         }
 
-        verifier = created;
-        return true;
+        return created;
     }
 
     /// <summary>

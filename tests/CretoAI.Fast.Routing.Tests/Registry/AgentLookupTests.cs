@@ -134,7 +134,9 @@ public sealed class AgentLookupTests
         Assert.Equal(AgentSignatureCheck.UnknownAgent, _registry.VerifySignature(Alice.NodeId, message, Context, signature));
 
         Register(Alice, "alice", [], height: 1);
-        Assert.Equal(AgentSignatureCheck.Valid, _registry.VerifySignature(Alice.NodeId, message, Context, signature));
+        Assert.Equal(AgentSignatureCheck.Valid, _registry.VerifySignature(Alice.NodeId, message, Context, signature)); // first sighting: not kept
+        Assert.Equal(AgentSignatureCheck.Valid, _registry.VerifySignature(Alice.NodeId, message, Context, signature)); // second: expanded and kept
+        Assert.Equal(1, _keyCache.Count);
         var misses = _keyCache.Misses;
         Assert.Equal(AgentSignatureCheck.Valid, _registry.VerifySignature(Alice.NodeId, message, Context, signature));
         Assert.Equal(misses, _keyCache.Misses);
@@ -182,7 +184,7 @@ public sealed class AgentLookupTests
         }
 
         Assert.Equal(0, least);
-        Assert.Equal(1, _keyCache.Misses);
+        Assert.Equal(2, _keyCache.Misses); // the first use (verified without keeping the key) and the second (expanded and kept)
     }
 
     [Fact]
