@@ -13,9 +13,9 @@ namespace CretoAI.Fast.Node.Replica;
 /// </summary>
 internal static class ArchivedBlock
 {
-    public static byte[] Encode(ReadOnlySpan<byte> committedBlock, Hash32 stateHash, IReadOnlyList<(byte Verdict, string? Reason)> verdicts)
+    /// <summary>Appends the record to <paramref name="writer"/> (the apply thread reuses one buffer for every block).</summary>
+    public static void Encode(ArrayBufferWriter<byte> writer, ReadOnlySpan<byte> committedBlock, Hash32 stateHash, IReadOnlyList<(byte Verdict, string? Reason)> verdicts)
     {
-        var writer = new ArrayBufferWriter<byte>(committedBlock.Length + 64 + (verdicts.Count * 3));
         var head = writer.GetSpan(4);
         BinaryPrimitives.WriteInt32LittleEndian(head, committedBlock.Length);
         writer.Advance(4);
@@ -33,8 +33,6 @@ internal static class ArchivedBlock
             text.CopyTo(span[3..]);
             writer.Advance(3 + text.Length);
         }
-
-        return writer.WrittenSpan.ToArray();
     }
 
     /// <summary>The committed-block encoding inside a record (what sync serves).</summary>

@@ -73,6 +73,21 @@ internal sealed class Mempool
         }
     }
 
+    /// <summary>
+    /// Sets <c>held[i]</c> when transaction <c>ids[i]</c> is in the pool: admitted here, so its
+    /// signature was verified by this node (the apply step then skips checking it again).
+    /// </summary>
+    public void MarkHeld(ReadOnlySpan<Hash32> ids, Span<bool> held)
+    {
+        lock (_lock)
+        {
+            for (var i = 0; i < ids.Length; i++)
+            {
+                held[i] = _byId.ContainsKey(ids[i]);
+            }
+        }
+    }
+
     /// <summary>Admits a verified transaction.</summary>
     public SubmitStatus TryAdd(Hash32 id, byte[] envelope)
     {

@@ -68,16 +68,24 @@ public sealed partial class ValidatorNode
             return;
         }
 
-        var outcome = ApplyAndArchive(block, item.Certificate, item.Payload);
+        // Transactions this node admitted were verified then: the ledger does not check them again
+        // (one verification per transaction per node).
+        var ids = new Hash32[block.Transactions.Count];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = TransactionIds.Of(block.Transactions[i]);
+        }
+
+        var knownValid = new bool[ids.Length];
+        _mempool.MarkHeld(ids, knownValid);
+        var outcome = ApplyAndArchive(block, item.Certificate, item.Payload, knownValid);
         _lastBlockWalAddress = item.WalAddress;
         _appliedHeight = block.Height;
         Interlocked.Add(ref _committedTransactions, (ulong)block.Transactions.Count);
 
-        var ids = new Hash32[block.Transactions.Count];
         var entries = new TransactionResultEntry[block.Transactions.Count];
         foreach (var t in outcome.Transactions)
         {
-            ids[t.Index] = TransactionIds.Of(block.Transactions[t.Index]);
             entries[t.Index] = new TransactionResultEntry(ids[t.Index], (byte)t.Verdict, t.Reason);
         }
 

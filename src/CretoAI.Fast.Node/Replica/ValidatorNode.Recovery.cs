@@ -31,7 +31,10 @@ public sealed partial class ValidatorNode
     /// again: losing them on every validator (all stopped after a checkpoint) would leave the highest
     /// certificate naming a block nobody has, and no proposal could ever be voted on again.
     /// </summary>
-    private readonly ConcurrentDictionary<Hash32, VotedBlock> _votedAboveTip = new();
+    private readonly ConcurrentDictionary<Hash32, Block> _votedAboveTip = new();
+
+    // Archive records are built here, one block at a time (apply thread, or recovery before it starts).
+    private readonly ArrayBufferWriter<byte> _archiveWriter = new(1 << 20);
 
     /// <summary>
     /// Opens storage and brings the ledger to the last committed block: restore the newest
@@ -115,7 +118,7 @@ public sealed partial class ValidatorNode
                     case WalRecordKind.VotedBlock:
                         if (ConsensusCodec.TryRead(record.Payload, CodecLimits, out var message) == ConsensusDecodeError.None && message is BlockResponse { Blocks.Count: 1 } voted)
                         {
-                            _votedAboveTip[voted.Blocks[0].Id] = new VotedBlock(voted.Blocks[0], record.Payload.ToArray());
+                            _votedAboveTip[voted.Blocks[0].Id] = voted.Blocks[0];
                         }
 
                         break;
@@ -157,16 +160,19 @@ public sealed partial class ValidatorNode
     }
 
     /// <summary>Applies a committed block to the ledger and archives it with its outcome. Apply thread (or recovery) only.</summary>
-    private BlockOutcome ApplyAndArchive(Block block, QuorumCertificate certificate, byte[] committedBlock)
+    private BlockOutcome ApplyAndArchive(Block block, QuorumCertificate certificate, byte[] committedBlock, ReadOnlySpan<bool> signatureKnownValid = default)
     {
-        var outcome = _ledger!.Apply(block);
+        var outcome = _ledger!.Apply(block, signatureKnownValid);
         var verdicts = new (byte, string?)[block.Transactions.Count];
         foreach (var t in outcome.Transactions)
         {
             verdicts[t.Index] = ((byte)t.Verdict, t.Reason);
         }
 
-        _archive!.Append(block.Height, ArchivedBlock.Encode(committedBlock, outcome.StateHash, verdicts));
+        var writer = _archiveWriter;
+        writer.ResetWrittenCount();
+        ArchivedBlock.Encode(writer, committedBlock, outcome.StateHash, verdicts);
+        _archive!.Append(block.Height, writer.WrittenSpan);
         return outcome;
     }
 
@@ -212,7 +218,7 @@ public sealed partial class ValidatorNode
     {
         foreach (var (id, voted) in _votedAboveTip)
         {
-            if (voted.Block.Height <= height)
+            if (voted.Height <= height)
             {
                 _votedAboveTip.TryRemove(id, out _);
             }
@@ -221,7 +227,7 @@ public sealed partial class ValidatorNode
 
     /// <summary>Voted blocks above <paramref name="height"/>, for an engine built on a tip at that height.</summary>
     private IEnumerable<Block> VotedAbove(ulong height) =>
-        _votedAboveTip.Values.Where(v => v.Block.Height > height).Select(v => v.Block).ToList();
+        _votedAboveTip.Values.Where(b => b.Height > height).ToList();
 
     /// <summary>
     /// Archive durable; current safety state and the voted blocks above the committed height
@@ -241,9 +247,13 @@ public sealed partial class ValidatorNode
             _storage.Wal.Append(WalRecordKind.SafetyState, EncodeSafety(safety));
         }
 
+        // Encoded again here (checkpoints are rare) rather than kept as bytes beside each block.
+        var writer = new ArrayBufferWriter<byte>();
         foreach (var voted in _votedAboveTip.Values)
         {
-            _storage.Wal.Append(WalRecordKind.VotedBlock, voted.Record);
+            writer.ResetWrittenCount();
+            ConsensusCodec.Write(writer, new BlockResponse(voted.Epoch, [voted]));
+            _storage.Wal.Append(WalRecordKind.VotedBlock, writer.WrittenSpan);
         }
 
         _storage.Wal.Commit();
@@ -252,7 +262,4 @@ public sealed partial class ValidatorNode
         _observer.CheckpointWritten(_appliedHeight, clock.Elapsed.TotalSeconds);
         _log.LogInformation("Checkpoint ({Why}) at height {Height} in {Ms} ms.", why, _appliedHeight, clock.ElapsedMilliseconds);
     }
-
-    /// <summary>A block this node voted for or proposed, and its WAL record (a one-block <see cref="BlockResponse"/>).</summary>
-    private sealed record VotedBlock(Block Block, byte[] Record);
 }

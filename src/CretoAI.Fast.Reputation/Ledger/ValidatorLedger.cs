@@ -212,10 +212,23 @@ public sealed class ValidatorLedger
     /// Applies the next committed block. Blocks must come in height order with non-decreasing
     /// timestamps; a block that does not fit is refused before anything changes.
     /// </summary>
+    /// <param name="block">The committed block.</param>
+    /// <param name="signatureKnownValid">
+    /// Optional, one flag per transaction: true where this process already verified exactly these
+    /// transaction bytes (the node's mempool admitted them; its transaction id, a SHA3-256 of the
+    /// whole envelope, matched), so the signature check is not repeated. The verdict cannot differ:
+    /// verification is a pure function of the bytes. Every other check (parse, chain, nonce, rules)
+    /// still runs. Empty: verify everything.
+    /// </param>
     /// <exception cref="ArgumentException">Not the next height, time going back, or an epoch with no known validator set.</exception>
-    public BlockOutcome Apply(Block block)
+    public BlockOutcome Apply(Block block, ReadOnlySpan<bool> signatureKnownValid = default)
     {
         ArgumentNullException.ThrowIfNull(block);
+        if (!signatureKnownValid.IsEmpty && signatureKnownValid.Length != block.Transactions.Count)
+        {
+            throw new ArgumentException($"signatureKnownValid has {signatureKnownValid.Length} flags for {block.Transactions.Count} transactions.", nameof(signatureKnownValid));
+        }
+
         if (!IsInitialized)
         {
             throw new InvalidOperationException("The validator ledger has no genesis yet: call InitializeGenesis first.");
@@ -296,7 +309,7 @@ public sealed class ValidatorLedger
         }
 
         // 4. Signed transactions: stake operations and offence reports.
-        var outcomes = ApplyTransactions(block, set, at, slashes, evidence);
+        var outcomes = ApplyTransactions(block, signatureKnownValid, set, at, slashes, evidence);
 
         // 5. The threat level follows the committed chain.
         var threat = _quorum.OnBlockCommitted(new CommittedBlockFacts(block.Height, block.Round, block.TimestampMs, set.Count), evidence.ToArray());
@@ -405,13 +418,14 @@ public sealed class ValidatorLedger
         }
     }
 
-    private List<TransactionOutcome> ApplyTransactions(Block block, ValidatorSet set, BlockContext at, List<SlashRecord> slashes, List<ByzantineEvidence> evidence)
+    private List<TransactionOutcome> ApplyTransactions(Block block, ReadOnlySpan<bool> signatureKnownValid, ValidatorSet set, BlockContext at, List<SlashRecord> slashes, List<ByzantineEvidence> evidence)
     {
         var outcomes = new List<TransactionOutcome>(block.Transactions.Count);
         // What the second pass needs of each transaction whose signature is checked (the parsed view is
         // a ref struct and cannot be kept), and the batch handed to the verifier.
         var pending = new List<(int Index, ulong Nonce, ReadOnlyMemory<byte> PublicKey, ReadOnlyMemory<byte> Body)>();
         var items = new List<MLDsa87BatchItem>();
+        var toVerify = new List<int>(); // indexes into pending of the items handed to the verifier
         for (var i = 0; i < block.Transactions.Count; i++)
         {
             var bytes = block.Transactions[i];
@@ -435,7 +449,12 @@ public sealed class ValidatorLedger
             var signedLength = SignedTransaction.HeaderSize + tx.BodyLength;
             var publicKey = memory.Slice(SignedTransaction.HeaderSize - SignedTransaction.PublicKeySize, SignedTransaction.PublicKeySize);
             pending.Add((i, tx.Nonce, publicKey, memory.Slice(SignedTransaction.HeaderSize, tx.BodyLength)));
-            items.Add(new MLDsa87BatchItem(publicKey, memory[..signedLength], TransactionContext, memory.Slice(signedLength, SignedTransaction.SignatureSize)));
+            if (signatureKnownValid.IsEmpty || !signatureKnownValid[i])
+            {
+                items.Add(new MLDsa87BatchItem(publicKey, memory[..signedLength], TransactionContext, memory.Slice(signedLength, SignedTransaction.SignatureSize)));
+                toVerify.Add(pending.Count - 1);
+            }
+
             outcomes.Add(new TransactionOutcome(i, tx.Kind, sender, TransactionVerdict.Applied, null));
         }
 
@@ -444,7 +463,17 @@ public sealed class ValidatorLedger
             return outcomes;
         }
 
-        var verdicts = _verifier.VerifyAll(items);
+        var verdicts = new bool[pending.Count];
+        Array.Fill(verdicts, true);
+        if (items.Count > 0)
+        {
+            var checkedVerdicts = _verifier.VerifyAll(items);
+            for (var j = 0; j < toVerify.Count; j++)
+            {
+                verdicts[toVerify[j]] = checkedVerdicts[j];
+            }
+        }
+
         for (var k = 0; k < pending.Count; k++)
         {
             var (index, nonce, publicKey, body) = pending[k];

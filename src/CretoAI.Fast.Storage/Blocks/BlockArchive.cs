@@ -37,6 +37,7 @@ public sealed class BlockArchive : IDisposable
     private readonly Lock _lock = new();
     private readonly string _path;
     private long _length;
+    private byte[] _scratch = [];
 
     private BlockArchive(string path, FileStream file)
     {
@@ -97,12 +98,20 @@ public sealed class BlockArchive : IDisposable
                 throw new ArgumentException($"The archive's next height is {expected}, not {height}.", nameof(height));
             }
 
-            var record = new byte[HeaderSize + payload.Length];
+            // One write of header and payload from a buffer kept across appends: a new array per
+            // block was a large-object allocation (blocks run to megabytes) for every commit.
+            var size = HeaderSize + payload.Length;
+            if (_scratch.Length < size)
+            {
+                _scratch = new byte[Math.Max(size, _scratch.Length * 2)];
+            }
+
+            var record = _scratch.AsSpan(0, size);
             WriteHeader(record, height, payload);
-            payload.CopyTo(record.AsSpan(HeaderSize));
+            payload.CopyTo(record[HeaderSize..]);
             RandomAccess.Write(_file.SafeFileHandle, record, _length);
             _offsets.Add(_length);
-            _length += record.Length;
+            _length += size;
         }
     }
 

@@ -98,6 +98,32 @@ public sealed class AccountTransactionTests
         Assert.Throws<InvalidOperationException>(() => ledger.Apply(f.Next([0, 1, 2], [Sign(f, f.Keys[1], TransactionKind.AgentRegister, 1, [])])));
     }
 
+    [Fact]
+    public void Transactions_flagged_as_already_verified_skip_only_the_signature_check()
+    {
+        var f = new LedgerFixture();
+        var cache = new MLDsa87KeyCache();
+        var ledger = new ValidatorLedger(new MemoryReplicatedState(), f.Rules, f.ChainId, f.Set, f.Genesis, new MLDsa87BatchVerifier(cache, 1));
+        ledger.InitializeGenesis(LedgerFixture.GenesisTime);
+        var transactions = new[]
+        {
+            Sign(f, f.Keys[1], TransactionKind.Payload, 1, "a"u8.ToArray()),
+            Sign(f, f.Keys[2], TransactionKind.Payload, 1, "b"u8.ToArray()),
+            Sign(f, f.Keys[3], TransactionKind.Payload, 1, "c"u8.ToArray()),
+        };
+        transactions[2][^5] ^= 0x40; // forged, and not flagged: still refused
+        var checks = cache.Hits + cache.Misses;
+
+        var outcomes = ledger.Apply(f.Next([0, 1, 2], transactions), [true, false, false]).Transactions;
+
+        Assert.Equal([TransactionVerdict.Applied, TransactionVerdict.Applied, TransactionVerdict.BadSignature], outcomes.Select(o => o.Verdict));
+        Assert.Equal(2, cache.Hits + cache.Misses - checks); // the flagged one was not verified again
+        Assert.Equal(1UL, ledger.AccountNonceOf(f.Id(1))); // the rest of the rules ran for it
+        var replay = Sign(f, f.Keys[1], TransactionKind.Payload, 1, "again"u8.ToArray());
+        Assert.Equal(TransactionVerdict.Rejected, ledger.Apply(f.Next([0, 1, 2], [replay]), [true]).Transactions[0].Verdict); // nonce rule
+        Assert.Throws<ArgumentException>(() => ledger.Apply(f.Next([0, 1, 2], [replay]), [true, true]));
+    }
+
     private static byte[] Sign(LedgerFixture f, MLDsa87Signer signer, TransactionKind kind, ulong nonce, byte[] body)
     {
         var bytes = new byte[SignedTransaction.EncodedLength(body.Length)];

@@ -120,7 +120,7 @@ public sealed class SimulatedChainTests
 
         var ledger = new ValidatorLedger(new MemoryReplicatedState(), Rules, chain.Count > 0 ? chain[0].ChainId : default, new ValidatorSet(0, validators), genesis);
         ledger.InitializeGenesis(0);
-        var outcomes = chain.Select(ledger.Apply).ToList();
+        var outcomes = chain.Select(b => ledger.Apply(b)).ToList();
         return (ledger, outcomes);
     }
 }
