@@ -1,6 +1,7 @@
 using CretoAI.Fast.Consensus.Engine;
 using CretoAI.Fast.Consensus.Messages;
 using CretoAI.Fast.Consensus.Signing;
+using CretoAI.Fast.Core;
 using Xunit;
 
 namespace CretoAI.Fast.Consensus.Tests;
@@ -43,6 +44,48 @@ public sealed class EngineTests
             Assert.Single(net.Committed.Select(c => c[h].Id).Distinct());
             Assert.Equal(net.Committed[0][h - 1].Id, net.Committed[0][h].ParentId);
         }
+    }
+
+    [Fact]
+    public void Once_the_chain_is_quiet_an_idle_leader_waits_before_an_empty_block_and_transactions_end_the_wait()
+    {
+        var net = new TestNetwork(4, idleProposalDelay: 100);
+        net.Start();
+        net.Run(); // empty blocks at full speed until 2n = 8 empty blocks are committed, then the leaders wait
+        Assert.All(net.Committed, c => Assert.InRange(c.Count, 8, 12));
+        Assert.Empty(net.InFlight);
+        var round = net.Engines.Max(e => e.Round);
+        var leader = net.Set.LeaderOf(round);
+        Assert.Contains(net.Outputs[leader], o => o is SetTimer { FireAt: 100 } t && t.Round == round);
+
+        net.Now = 100;
+        net.FireTimer(leader); // the wait is over: an empty block, not a timeout
+        Assert.Contains(net.InFlight, m => m.Message is Proposal { Block.Transactions.Count: 0 });
+        Assert.Contains(net.Outputs[leader], o => o is SetTimer { FireAt: 1000 } t && t.Round == round); // the round's own timeout again
+        net.Run();
+        Assert.Empty(net.InFlight);
+
+        var next = net.Set.LeaderOf(net.Engines.Max(e => e.Round));
+        var before = net.Committed[0].Count;
+        net.Offer(next, [1, 2, 3]); // transactions end the wait at once, no timer needed
+        Assert.Contains(net.InFlight, m => m.Message is Proposal { Block.Transactions.Count: 1 });
+
+        // After a block with work the chain runs at full speed again (its commit, then 2n empty
+        // blocks) before the leaders wait again; no round timed out anywhere.
+        net.Run();
+        Assert.All(net.Committed, c => Assert.Contains(c, b => b.Transactions.Count == 1));
+        Assert.True(net.Committed[0].Count - before >= 9, $"{net.Committed[0].Count - before} blocks after the transaction");
+        Assert.Empty(net.InFlight);
+        Assert.All(net.Outputs, o => Assert.DoesNotContain(o, x => x is BroadcastMessage { Message: TimeoutMessage }));
+    }
+
+    [Fact]
+    public void The_idle_wait_must_stay_below_half_the_round_timeout()
+    {
+        var net = new TestNetwork(4);
+        Assert.Throws<InvalidSettingException>(() => new ConsensusConfig { ChainId = net.ChainId, Validators = net.Set, BaseRoundTimeout = 1000, IdleProposalDelay = 500 }.Validate());
+        Assert.Throws<InvalidSettingException>(() => new ConsensusConfig { ChainId = net.ChainId, Validators = net.Set, IdleProposalDelay = -1 }.Validate());
+        new ConsensusConfig { ChainId = net.ChainId, Validators = net.Set, BaseRoundTimeout = 1000, IdleProposalDelay = 499 }.Validate();
     }
 
     [Fact]

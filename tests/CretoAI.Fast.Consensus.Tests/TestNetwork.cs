@@ -10,12 +10,12 @@ namespace CretoAI.Fast.Consensus.Tests;
 /// <summary>A minimal synchronous driver: FIFO delivery, no faults, timers fired on demand.</summary>
 internal sealed class TestNetwork
 {
-    public TestNetwork(int n, ulong[]? weights = null, SafetyRuleBreak ruleBreak = SafetyRuleBreak.None)
+    public TestNetwork(int n, ulong[]? weights = null, SafetyRuleBreak ruleBreak = SafetyRuleBreak.None, long idleProposalDelay = 0)
     {
         Signers = [.. Enumerable.Range(0, n).Select(FakeSignatureScheme.CreateSigner)];
         Set = new ValidatorSet(0, [.. Signers.Select((s, i) => new Validator(s.NodeId, s.PublicKey, weights?[i] ?? 100))]);
         ChainId = Sha3.Hash256("test-chain"u8);
-        Config = new ConsensusConfig { ChainId = ChainId, Validators = Set, TestOnlyRuleBreak = ruleBreak };
+        Config = new ConsensusConfig { ChainId = ChainId, Validators = Set, TestOnlyRuleBreak = ruleBreak, IdleProposalDelay = idleProposalDelay };
         Engines = [.. Signers.Select(s => new ConsensusEngine(Config, s, FakeSignatureScheme.Instance))];
         Outputs = [.. Engines.Select(_ => new List<ConsensusOutput>())];
         PersistedSafety = new SafetyState?[n];
@@ -87,6 +87,22 @@ internal sealed class TestNetwork
         var list = new List<ConsensusOutput>();
         Engines[to].Step(ConsensusInput.Received(from, message, Now), list);
         Route(to, list);
+    }
+
+    /// <summary>Fires node <paramref name="i"/>'s timer for its current round.</summary>
+    public void FireTimer(int i)
+    {
+        var list = new List<ConsensusOutput>();
+        Engines[i].Step(ConsensusInput.TimerFired(Engines[i].Round, Now), list);
+        Route(i, list);
+    }
+
+    /// <summary>Offers <paramref name="transactions"/> to node <paramref name="i"/>'s engine.</summary>
+    public void Offer(int i, params byte[][] transactions)
+    {
+        var list = new List<ConsensusOutput>();
+        Engines[i].Step(ConsensusInput.Offered(transactions, Now), list);
+        Route(i, list);
     }
 
     public void FireTimers()

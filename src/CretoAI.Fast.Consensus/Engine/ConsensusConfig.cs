@@ -36,6 +36,15 @@ public sealed class ConsensusConfig
     /// </summary>
     public long MaxClockDriftMs { get; init; } = 10_000;
 
+    /// <summary>
+    /// How long a leader with nothing to propose waits before proposing an empty block, once the
+    /// chain is quiet (the last 2n committed blocks were empty), in the driver's clock units
+    /// (milliseconds in the node); 0 proposes at once (every round makes a block). It proposes at
+    /// once anyway when transactions arrive, when evidence is pending, or when the uncommitted chain
+    /// holds transactions or evidence (the next blocks are what commits them). A leader's own pacing: validators need not agree on it. Below half the round timeout.
+    /// </summary>
+    public long IdleProposalDelay { get; init; }
+
     /// <summary>TEST ONLY; see <see cref="SafetyRuleBreak"/>.</summary>
     public SafetyRuleBreak TestOnlyRuleBreak { get; init; }
 
@@ -54,6 +63,11 @@ public sealed class ConsensusConfig
         if (MaxBackoffExponent is < 0 or > 20)
         {
             throw new InvalidSettingException("consensus.max-backoff-exponent", "must be between 0 and 20.");
+        }
+
+        if (IdleProposalDelay < 0 || IdleProposalDelay >= BaseRoundTimeout / 2)
+        {
+            throw new InvalidSettingException("consensus.idle-proposal-delay", $"must be at least 0 and below half the base round timeout ({BaseRoundTimeout / 2}).");
         }
 
         if (MaxClockDriftMs < 0)

@@ -64,6 +64,9 @@ public sealed class ConsensusEngine
     private ICollection<ConsensusOutput> _out = [];
     private int _requestRotation;
     private Hash32 _lastProposed;
+    private ulong _deferredRound;
+    private long _roundDeadline;
+    private int _quietCommits;
 
     /// <summary>
     /// Builds an engine. <paramref name="persisted"/>, <paramref name="committedTip"/> and
@@ -167,6 +170,11 @@ public sealed class ConsensusEngine
                     {
                         _mempool.Enqueue(tx);
                     }
+                }
+
+                if (_deferredRound == _round && _mempool.Count > 0)
+                {
+                    ProposeDeferred();
                 }
 
                 break;
@@ -417,6 +425,12 @@ public sealed class ConsensusEngine
             return; // a timer of a round we already left
         }
 
+        if (_deferredRound == round)
+        {
+            ProposeDeferred(); // the idle wait is over: an empty block keeps the chain (and clocks) moving
+            return;
+        }
+
         LocalTimeout();
         _timerRepeats++;
         ArmTimer();
@@ -563,7 +577,15 @@ public sealed class ConsensusEngine
         RequestWantedBlocks(force: false);
         if (_validators.LeaderOf(round) == _me)
         {
-            Propose();
+            if (MayDeferProposal())
+            {
+                _deferredRound = round;
+                _out.Add(new SetTimer(round, Math.Min(_now + _config.IdleProposalDelay, _roundDeadline)));
+            }
+            else
+            {
+                Propose();
+            }
         }
         else if (_waitingCount > 0)
         {
@@ -574,7 +596,50 @@ public sealed class ConsensusEngine
     private void ArmTimer()
     {
         var exponent = Math.Min(_roundsTimedOutInRow + _timerRepeats, _config.MaxBackoffExponent);
-        _out.Add(new SetTimer(_round, _now + (_config.BaseRoundTimeout << exponent)));
+        _roundDeadline = _now + (_config.BaseRoundTimeout << exponent);
+        _out.Add(new SetTimer(_round, _roundDeadline));
+    }
+
+    /// <summary>
+    /// True when this leader may wait before proposing: idle waiting is on, nothing is queued, the
+    /// last 2n committed blocks were empty, and no uncommitted block above the committed tip carries
+    /// transactions or evidence (those need the next blocks, empty or not, to commit). Without this an idle cluster made an empty block
+    /// every round as fast as it could: about 56 blocks/s and 0.9 of a core for 4 validators here.
+    /// </summary>
+    private bool MayDeferProposal()
+    {
+        if (_config.IdleProposalDelay <= 0 || _mempool.Count > 0 || _pendingEvidence.Count > 0 || _restoredProposals.ContainsKey(_round))
+        {
+            return false;
+        }
+
+        // Only once the chain itself is quiet: two full leader rotations of empty committed blocks.
+        // A leader sees only its own queue; while any validator has work, blocks carry it and every
+        // leader keeps proposing at once (waiting then would only eat into the round timeout).
+        if (_quietCommits < 2 * _validators.Count)
+        {
+            return false;
+        }
+
+        var id = _safety.HighQc.BlockId;
+        while (_blocks.TryGetValue(id, out var block) && block.Height > _committedTip.Height)
+        {
+            if (block.Transactions.Count > 0 || block.Evidence.Count > 0)
+            {
+                return false;
+            }
+
+            id = block.ParentId;
+        }
+
+        return true;
+    }
+
+    private void ProposeDeferred()
+    {
+        _deferredRound = 0;
+        Propose();
+        _out.Add(new SetTimer(_round, _roundDeadline)); // back to the round's own timeout
     }
 
     private void Propose()
@@ -836,6 +901,7 @@ public sealed class ConsensusEngine
             var certificate = i == 0 ? target.Certificate : chain[i - 1].Qc;
             var block = chain[i];
             _committedTip = block;
+            _quietCommits = block.Transactions.Count > 0 || block.Evidence.Count > 0 ? 0 : _quietCommits + 1;
             foreach (var e in block.Evidence)
             {
                 _pendingEvidence.Remove(e.Key);

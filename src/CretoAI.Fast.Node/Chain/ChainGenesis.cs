@@ -122,8 +122,9 @@ public sealed partial class ChainGenesis
     /// round timeout, block size limit and genesis time; the other limits keep their defaults.
     /// </summary>
     /// <param name="threatLevels">Which quorum level applies at a height: the ledger's adaptive quorum in a node.</param>
+    /// <param name="idleProposalDelayMs">This node's <see cref="ConsensusConfig.IdleProposalDelay"/> (a node setting, not a chain parameter).</param>
     /// <exception cref="GenesisException">The parameters are invalid.</exception>
-    public ConsensusConfig CreateConsensusConfig(IThreatLevelProvider threatLevels)
+    public ConsensusConfig CreateConsensusConfig(IThreatLevelProvider threatLevels, long idleProposalDelayMs = 0)
     {
         ArgumentNullException.ThrowIfNull(threatLevels);
         return new ConsensusConfig
@@ -134,6 +135,7 @@ public sealed partial class ChainGenesis
             BaseRoundTimeout = BaseRoundTimeoutMs,
             MaxTransactionsPerBlock = MaxTransactionsPerBlock,
             GenesisTimeMs = GenesisTimeMs,
+            IdleProposalDelay = idleProposalDelayMs,
         };
     }
 }

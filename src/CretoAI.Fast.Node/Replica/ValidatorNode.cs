@@ -61,7 +61,13 @@ public sealed partial class ValidatorNode : IValidatorNode
         _log = loggers.CreateLogger("cretoai.node");
         _observer = observer ?? NullReplicaObserver.Instance;
         _chainId = genesis.ChainId;
-        _config = genesis.CreateConsensusConfig(FixedThreatLevel.Normal);
+        var idleDelay = Math.Max(0, Math.Min(settings.IdleProposalDelayMs, (genesis.BaseRoundTimeoutMs / 2) - 1));
+        if (idleDelay < settings.IdleProposalDelayMs)
+        {
+            _log.LogWarning("idle_proposal_delay_ms {Setting} is not below half of the chain's base_round_timeout_ms ({Timeout}); using {Used} ms.", settings.IdleProposalDelayMs, genesis.BaseRoundTimeoutMs, idleDelay);
+        }
+
+        _config = genesis.CreateConsensusConfig(FixedThreatLevel.Normal, idleDelay);
         _validators = _config.Validators;
         _genesisId = Block.Genesis(_chainId, _validators.Epoch, _config.GenesisTimeMs).Id;
         _me = _validators.IndexOf(identity.NodeId);

@@ -62,6 +62,12 @@ public sealed class NodeSettings
     /// <summary>Write a checkpoint every this many committed blocks.</summary>
     public int CheckpointEveryBlocks { get; set; } = 1000;
 
+    /// <summary>
+    /// How long this validator, as leader with nothing to propose, waits before proposing an empty
+    /// block (0: at once, every round makes a block). Transactions end the wait at once.
+    /// </summary>
+    public int IdleProposalDelayMs { get; set; } = 100;
+
     /// <summary>Most blocks in one catch-up response.</summary>
     public int SyncBatchBlocks { get; set; } = 64;
 
@@ -141,6 +147,7 @@ public sealed class NodeSettings
 
         Range("mempool_max_bytes", MempoolMaxBytes, MinMempoolBytes, MaxMempoolBytes);
         Range("checkpoint_every_blocks", CheckpointEveryBlocks, 1, MaxCheckpointEveryBlocks);
+        Range("idle_proposal_delay_ms", IdleProposalDelayMs, 0, 60_000);
         Range("sync_batch_blocks", SyncBatchBlocks, 1, MaxSyncBatchBlocks);
         Range("max_frame_payload_bytes", MaxFramePayloadBytes, WireLimits.MaxHandshakePayloadLength, WireLimits.AbsoluteMaxPayloadLength);
         if (SyncBatchMaxBytes > MaxFramePayloadBytes)

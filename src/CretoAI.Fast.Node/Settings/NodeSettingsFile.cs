@@ -37,6 +37,7 @@ public static class NodeSettingsFile
         SettingDefinition.Int32("mempool_max_transactions", s => s.MempoolMaxTransactions, (s, v) => s.MempoolMaxTransactions = v),
         SettingDefinition.Int64("mempool_max_bytes", s => s.MempoolMaxBytes, (s, v) => s.MempoolMaxBytes = v),
         SettingDefinition.Int32("checkpoint_every_blocks", s => s.CheckpointEveryBlocks, (s, v) => s.CheckpointEveryBlocks = v),
+        SettingDefinition.Int32("idle_proposal_delay_ms", s => s.IdleProposalDelayMs, (s, v) => s.IdleProposalDelayMs = v),
         SettingDefinition.Int32("sync_batch_blocks", s => s.SyncBatchBlocks, (s, v) => s.SyncBatchBlocks = v),
         SettingDefinition.Int32("sync_batch_max_bytes", s => s.SyncBatchMaxBytes, (s, v) => s.SyncBatchMaxBytes = v),
         SettingDefinition.Int32("max_frame_payload_bytes", s => s.MaxFramePayloadBytes, (s, v) => s.MaxFramePayloadBytes = v),

@@ -21,7 +21,7 @@ public sealed class NodeSettingsFileTests : IDisposable
         Assert.Equal("CRETOAI_FAST_LISTEN", NodeSettingsFile.EnvironmentVariableFor("listen"));
         Assert.Equal("CRETOAI_FAST_MEMPOOL_MAX_BYTES", NodeSettingsFile.EnvironmentVariableFor("mempool_max_bytes"));
         Assert.Throws<ArgumentException>(() => NodeSettingsFile.EnvironmentVariableFor("nope"));
-        Assert.Equal(38, NodeSettingsFile.SettingNames.Count);
+        Assert.Equal(39, NodeSettingsFile.SettingNames.Count);
     }
 
     [Fact]
@@ -115,6 +115,7 @@ public sealed class NodeSettingsFileTests : IDisposable
         { "mempool_max_transactions=0", "Setting 'mempool_max_transactions': 0 is outside 1..10000000" },
         { "mempool_max_bytes=1000", "Setting 'mempool_max_bytes': 1000 must be ≥ 1 MiB (1048576 bytes)" },
         { "checkpoint_every_blocks=0", "Setting 'checkpoint_every_blocks': 0 is outside 1..10000000" },
+        { "idle_proposal_delay_ms=-1", "Setting 'idle_proposal_delay_ms': -1 is outside 0..60000" },
         { "sync_batch_blocks=0", "Setting 'sync_batch_blocks': 0 is outside 1..10000" },
         { "sync_batch_max_bytes=9000000", "Setting 'sync_batch_max_bytes': 9000000 is above max_frame_payload_bytes (8388608): a catch-up response must fit in one frame" },
         { "sync_batch_max_bytes=1000", "Setting 'sync_batch_max_bytes': 1000 is outside 65536..8388608" },
