@@ -35,6 +35,7 @@ while [ $# -gt 0 ]; do
 done
 
 mkdir -p "$out"
+out_abs=$(cd "$out" && pwd)
 if ! command -v redis-server >/dev/null; then
   echo "# redis-server missing: installing it with apt-get" >&2
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
@@ -56,7 +57,7 @@ node_port=$(free_port)
 redis_port=$(free_port)
 "$node_bin" node run --listen "127.0.0.1:$node_port" --log-level Warning >"$out/node.log" 2>&1 &
 node_pid=$!
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --logfile "$PWD/$out/redis.log" &
+redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --logfile "$out_abs/redis.log" &
 redis_pid=$!
 cleanup() { kill -TERM "$node_pid" "$redis_pid" 2>/dev/null || true; wait "$node_pid" "$redis_pid" 2>/dev/null || true; }
 trap cleanup EXIT

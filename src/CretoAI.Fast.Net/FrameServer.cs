@@ -52,6 +52,21 @@ public sealed class FrameServer : IAsyncDisposable
 
     public int ActiveConnections => _connections.Count;
 
+    /// <summary>Sum of <see cref="ServerConnection.BytesHeld"/> over open connections.</summary>
+    internal long BytesHeld
+    {
+        get
+        {
+            long held = 0;
+            foreach (var (connection, _) in _connections.Values)
+            {
+                held += connection.BytesHeld;
+            }
+
+            return held;
+        }
+    }
+
     internal IMessageSigner Signer { get; }
 
     internal ISignatureVerifier Verifier { get; }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using CretoAI.Fast.Wire;
 
@@ -6,12 +7,13 @@ namespace CretoAI.Fast.Net;
 /// <summary>
 /// What a <see cref="IRequestHandler"/> sees of one authenticated session: the peer, and the ways
 /// to answer it. <see cref="Reply(MessageType, uint, ReadOnlySpan{byte})"/> may be called only
-/// inside <see cref="IRequestHandler.TryHandle"/> (it writes into the read batch's output, flushed
-/// once at the end of the batch); a deferred reply may be completed from any thread.
+/// inside <see cref="IRequestHandler.TryHandle"/> (it writes into the read batch's replies, sent
+/// together at the end of the batch); a deferred reply may be completed from any thread.
 /// </summary>
 public sealed class RequestContext
 {
     private readonly PipeWriter _output;
+    private readonly IBufferWriter<byte> _inline;
     private readonly SemaphoreSlim _writeLock;
     private readonly int _maxInFlight;
     private readonly TransportCounters _counters;
@@ -28,10 +30,13 @@ public sealed class RequestContext
     private readonly int _maxStreams;
     private bool _sessionEnded;
 
-    internal RequestContext(PeerInfo peer, PipeWriter output, SemaphoreSlim writeLock, int maxInFlight, TransportCounters counters, int maxStreams = 16)
+    // output: the connection's output pipe, for replies from other threads (deferred, streams);
+    // inline: where replies made inside TryHandle go, sent by the read loop at the end of its batch.
+    internal RequestContext(PeerInfo peer, PipeWriter output, IBufferWriter<byte> inline, SemaphoreSlim writeLock, int maxInFlight, TransportCounters counters, int maxStreams = 16)
     {
         Peer = peer;
         _output = output;
+        _inline = inline;
         _writeLock = writeLock;
         _maxInFlight = maxInFlight;
         _maxStreams = maxStreams;
@@ -164,14 +169,14 @@ public sealed class RequestContext
     /// <summary>Answers the request now (inside <see cref="IRequestHandler.TryHandle"/> only).</summary>
     public void Reply(MessageType type, uint correlationId, ReadOnlySpan<byte> payload)
     {
-        FrameEncoder.Write(_output, type, FrameFlags.Response, correlationId, payload);
+        FrameEncoder.Write(_inline, type, FrameFlags.Response, correlationId, payload);
         RepliesWritten++;
     }
 
     /// <summary>Answers the request now with an error (inside <see cref="IRequestHandler.TryHandle"/> only).</summary>
     public void ReplyError(uint correlationId, WireErrorCode code, string message)
     {
-        FrameEncoder.WriteError(_output, correlationId, code, message);
+        FrameEncoder.WriteError(_inline, correlationId, code, message);
         _counters.Error(code);
         RepliesWritten++;
     }

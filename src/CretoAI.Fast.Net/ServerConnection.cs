@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using CretoAI.Fast.Net.Handshake;
 using CretoAI.Fast.Net.Sockets;
 using CretoAI.Fast.Wire;
@@ -9,9 +8,11 @@ namespace CretoAI.Fast.Net;
 
 /// <summary>
 /// One accepted connection: handshake, then a single read loop that decodes every complete frame
-/// in each read, dispatches it, and flushes all replies of the batch with one flush (one send
-/// system call for many frames). Any malformed frame ends only this connection, after an error
-/// frame that says why.
+/// in each read, dispatches it, and sends all replies of the batch with one send system call for
+/// many frames: straight from a per-connection buffer (<see cref="ReplyBuffer"/>,
+/// <see cref="SocketPipe.TrySendDirect"/>) when nothing is queued ahead of them, else through the
+/// output pipe, whose flush waits while the peer is not reading (backpressure). Any malformed
+/// frame ends only this connection, after an error frame that says why.
 /// </summary>
 internal sealed class ServerConnection
 {
@@ -24,6 +25,7 @@ internal sealed class ServerConnection
     private long _lastActivity;
     private volatile int _closeReason; // WireErrorCode that ends the session from outside the loop
     private RequestContext? _context;
+    private ReplyBuffer? _replies;
 
     public ServerConnection(long id, SocketPipe pipe, FrameServer server, TransportOptions options, ILogger logger)
     {
@@ -62,6 +64,12 @@ internal sealed class ServerConnection
 
     public void Abort() => _pipe.Abort();
 
+    /// <summary>
+    /// Bytes read from the socket minus bytes handed back to it: what this connection holds in
+    /// process memory (pipes, reply buffer) while its peer echoes (tests check it stays bounded).
+    /// </summary>
+    internal long BytesHeld => _pipe.BytesReceived - _pipe.BytesSent;
+
     public async Task RunAsync(CancellationToken stopping)
     {
         try
@@ -82,6 +90,7 @@ internal sealed class ServerConnection
         {
             _context?.EndStreams();
             await _pipe.DisposeAsync().ConfigureAwait(false);
+            _replies?.Release();
         }
     }
 
@@ -119,7 +128,9 @@ internal sealed class ServerConnection
     {
         var input = _pipe.Input;
         var output = _pipe.Output;
-        var context = new RequestContext(Peer!, output, _writeLock, _options.MaxInFlightPerConnection, _server.Counters, _options.MaxStreamsPerConnection);
+        var replies = new ReplyBuffer(output);
+        _replies = replies;
+        var context = new RequestContext(Peer!, output, replies, _writeLock, _options.MaxInFlightPerConnection, _server.Counters, _options.MaxStreamsPerConnection);
         _context = context;
         var handler = _server.Handler;
 
@@ -134,6 +145,7 @@ internal sealed class ServerConnection
             try
             {
                 context.RepliesWritten = 0;
+                replies.Reset();
                 while (error == WireErrorCode.None)
                 {
                     var status = _decoder.TryDecode(ref buffer, out var frame, out var decodeError);
@@ -149,7 +161,7 @@ internal sealed class ServerConnection
                     }
 
                     received++;
-                    error = Dispatch(context, handler, frame, output);
+                    error = Dispatch(context, handler, frame, replies);
                 }
 
                 if (error == WireErrorCode.None && result.IsCompleted)
@@ -171,13 +183,13 @@ internal sealed class ServerConnection
                 {
                     _server.Counters.Error(error);
                     _logger.LogWarning("Connection {Id} from {Peer}: {Reason}; closing it", Id, Peer!.Id.ToShortString(), WireErrorCodes.Describe(error));
-                    FrameEncoder.WriteError(output, 0, error, WireErrorCodes.Describe(error));
+                    FrameEncoder.WriteError(replies, 0, error, WireErrorCodes.Describe(error));
                     context.RepliesWritten++;
                 }
 
                 _server.Counters.AddFrames(received, context.RepliesWritten);
-                _server.Counters.AddBytes(consumedBytes, output.UnflushedBytes);
-                if (output.UnflushedBytes > 0 || error != WireErrorCode.None)
+                _server.Counters.AddBytes(consumedBytes, replies.BatchBytes);
+                if (SendReplies(replies) || error != WireErrorCode.None)
                 {
                     var flush = await output.FlushAsync().ConfigureAwait(false);
                     if (flush.IsCompleted)
@@ -204,7 +216,35 @@ internal sealed class ServerConnection
         }
     }
 
-    private WireErrorCode Dispatch(RequestContext context, IRequestHandler? handler, in Frame frame, PipeWriter output)
+    /// <summary>
+    /// Sends the batch's replies directly when they are all in the buffer and nothing is queued
+    /// ahead of them; whatever the kernel does not take goes to the output pipe. True when the
+    /// pipe then holds replies that the caller must flush.
+    /// </summary>
+    private bool SendReplies(ReplyBuffer replies)
+    {
+        if (replies.HasSpilled)
+        {
+            return true;
+        }
+
+        var pending = replies.Pending;
+        if (pending.IsEmpty)
+        {
+            return false;
+        }
+
+        var sent = _pipe.TrySendDirect(pending);
+        if (sent == pending.Length)
+        {
+            return false;
+        }
+
+        replies.MoveToPipe(sent);
+        return true;
+    }
+
+    private WireErrorCode Dispatch(RequestContext context, IRequestHandler? handler, in Frame frame, IBufferWriter<byte> output)
     {
         switch (frame.Type)
         {

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace CretoAI.Fast.Net.Sockets;
 
 /// <summary>
-/// The few Linux system calls the native receive loop needs, bound through source-generated
+/// The few Linux system calls the native receive loop and the direct reply send need, bound through source-generated
 /// P/Invoke (no runtime marshalling stubs, so NativeAOT-safe). Only used on Linux x64, where
 /// <c>struct epoll_event</c> is packed to 12 bytes (see <see cref="EpollEvent"/>).
 /// </summary>
@@ -19,6 +19,9 @@ internal static unsafe partial class LinuxSyscalls
     public const uint EpollRdHup = 0x2000;
     public const int EfdCloexec = 0x80000;
     public const int EfdNonblock = 0x800;
+
+    public const int MsgDontWait = 0x40;
+    public const int MsgNoSignal = 0x4000;
 
     public const int EIntr = 4;
     public const int EAgain = 11;
@@ -41,6 +44,9 @@ internal static unsafe partial class LinuxSyscalls
 
     [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
     public static partial nint Read(int fd, byte* buffer, nuint count);
+
+    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
+    public static partial nint Send(int fd, byte* buffer, nuint count, int flags);
 
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     public static partial nint Write(int fd, byte* buffer, nuint count);

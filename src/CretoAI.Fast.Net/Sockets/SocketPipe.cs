@@ -10,12 +10,19 @@ namespace CretoAI.Fast.Net.Sockets;
 /// a writer that flushes once per batch therefore coalesce many frames per syscall. Backpressure
 /// comes from the pipes' pause thresholds: a slow consumer stops the receive loop, which stops
 /// reading the socket, which fills the peer's TCP window.
+/// <para>
+/// A writer that owns the output side for a moment (the server's read loop, under its write lock)
+/// may also send around the pipe with <see cref="TrySendDirect"/>: one <c>send(2)</c> on its own
+/// thread, without a flush and a send-loop turn, as long as nothing it wrote earlier is still
+/// queued in the pipe. What the kernel does not take then goes through the pipe as before.
+/// </para>
 /// </summary>
 public sealed class SocketPipe : IAsyncDisposable
 {
     private readonly Socket _socket;
     private readonly Pipe _input;
     private readonly Pipe _output;
+    private readonly QueuedBytesWriter _outputWriter;
     private readonly Task _receiving;
     private readonly Task _sending;
     private readonly EpollReceiver? _nativeReceiver;
@@ -50,6 +57,7 @@ public sealed class SocketPipe : IAsyncDisposable
             minimumSegmentSize: 16 * 1024,
             useSynchronizationContext: false));
 
+        _outputWriter = new QueuedBytesWriter(_output.Writer);
         if (nativeReceive && LinuxSyscalls.IsSupported)
         {
             _nativeReceiver = new EpollReceiver(EpollEventLoop.Next(), socket, _input.Writer);
@@ -65,7 +73,7 @@ public sealed class SocketPipe : IAsyncDisposable
 
     public PipeReader Input => _input.Reader;
 
-    public PipeWriter Output => _output.Writer;
+    public PipeWriter Output => _outputWriter;
 
     public System.Net.EndPoint? RemoteEndPoint => _socket.RemoteEndPoint;
 
@@ -113,7 +121,7 @@ public sealed class SocketPipe : IAsyncDisposable
         }
 
         await _input.Reader.CompleteAsync().ConfigureAwait(false);
-        await _output.Writer.CompleteAsync().ConfigureAwait(false);
+        await _outputWriter.CompleteAsync().ConfigureAwait(false);
 
         // Give the send loop a moment to drain what was written (e.g. a final error frame).
         await Task.WhenAny(_sending, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
@@ -201,6 +209,7 @@ public sealed class SocketPipe : IAsyncDisposable
                                 }
 
                                 Interlocked.Add(ref _bytesSent, sent);
+                                _outputWriter.Sent(sent);
                                 remaining = remaining[sent..];
                             }
                         }
@@ -234,6 +243,77 @@ public sealed class SocketPipe : IAsyncDisposable
         finally
         {
             await reader.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="bytes"/> straight to the socket, ahead of the send loop, when nothing
+    /// written to <see cref="Output"/> is still waiting to be sent: one non-blocking <c>send(2)</c>
+    /// on the calling thread. Returns how many bytes the kernel took — all of them, some (its send
+    /// buffer filled up), or none (bytes still queued in the pipe, a full buffer, or a broken
+    /// connection). The caller writes the rest to <see cref="Output"/> and flushes it there, where
+    /// the send loop waits for room and reports a broken connection as before.
+    /// <para>
+    /// The caller must be the only writer of <see cref="Output"/> for the duration (the server
+    /// calls it under its connection's write lock): the check that nothing is queued holds only
+    /// while nobody else can queue more.
+    /// </para>
+    /// </summary>
+    public int TrySendDirect(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty || _outputWriter.Queued != 0 || Volatile.Read(ref _disposed) != 0)
+        {
+            return 0;
+        }
+
+        int sent;
+        if (LinuxSyscalls.IsSupported)
+        {
+            sent = SendNative(bytes);
+        }
+        else
+        {
+            sent = _socket.Send(bytes, SocketFlags.None, out var error);
+            if (error != SocketError.Success)
+            {
+                sent = 0;
+            }
+        }
+
+        if (sent > 0)
+        {
+            Interlocked.Add(ref _bytesSent, sent);
+        }
+
+        return sent;
+    }
+
+    // send(2) without the socket engine's bookkeeping; any failure is left to the send loop.
+    private unsafe int SendNative(ReadOnlySpan<byte> bytes)
+    {
+        var handle = _socket.SafeHandle;
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            nint sent;
+            fixed (byte* pointer = bytes)
+            {
+                sent = LinuxSyscalls.Send((int)handle.DangerousGetHandle(), pointer, (nuint)bytes.Length, LinuxSyscalls.MsgDontWait | LinuxSyscalls.MsgNoSignal);
+            }
+
+            return sent > 0 ? (int)sent : 0;
+        }
+        catch (ObjectDisposedException)
+        {
+            return 0;
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
         }
     }
 
