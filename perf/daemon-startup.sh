@@ -49,7 +49,7 @@ for ((run = 1; run <= runs; run++)); do
   done
   sleep "$idle"
   ready=$(grep -o '([0-9]* ms after process start' "$dir/node0.log" | grep -o '[0-9]*' | head -1)
-  cpu=$(grep -o '[0-9]* ms of CPU)' "$dir/node0.log" | grep -o '[0-9]*' | head -1)
+  cpu=$(grep -o '[0-9]* ms of CPU)' "$dir/node0.log" | grep -o '[0-9]*' | head -1 || true)
   rss=$(awk '/VmRSS/ { print int($2 / 1024) }' "/proc/$pid/status")
   kill -TERM "$pid"
   wait "$pid" || true
