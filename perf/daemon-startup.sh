@@ -6,7 +6,9 @@
 # For each run: a fresh 4-validator testnet in a temporary directory, validator 0 started alone
 # (its peers are not running, so it stays idle after start-up), the time from process start to
 # READY taken from the daemon's own "started … after process start" log line (it is logged when
-# the host reports READY to systemd), VmRSS read from /proc after --idle seconds, then SIGTERM.
+# the host reports READY to systemd) with the CPU time the process had used by then (it moves
+# little when other processes load the machine, so compare that on a busy machine), VmRSS read
+# from /proc after --idle seconds, then SIGTERM.
 # Prints one line per run and a summary line. Publish the binary first:
 #   dotnet publish src/CretoAI.Fast.Cli -c Release -r linux-x64 -o publish
 set -euo pipefail
@@ -19,7 +21,7 @@ while [[ $# -gt 0 ]]; do
     --bin) bin="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --idle) idle="$2"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "daemon-startup.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -32,6 +34,7 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 ready_all=()
+cpu_all=()
 rss_all=()
 for ((run = 1; run <= runs; run++)); do
   dir="$work/run$run"
@@ -45,7 +48,8 @@ for ((run = 1; run <= runs; run++)); do
     sleep 0.05
   done
   sleep "$idle"
-  ready=$(grep -o '([0-9]* ms after process start)' "$dir/node0.log" | grep -o '[0-9]*' | head -1)
+  ready=$(grep -o '([0-9]* ms after process start' "$dir/node0.log" | grep -o '[0-9]*' | head -1)
+  cpu=$(grep -o '[0-9]* ms of CPU)' "$dir/node0.log" | grep -o '[0-9]*' | head -1 || true)
   rss=$(awk '/VmRSS/ { print int($2 / 1024) }' "/proc/$pid/status")
   kill -TERM "$pid"
   wait "$pid" || true
@@ -54,12 +58,15 @@ for ((run = 1; run <= runs; run++)); do
     cat "$dir/node0.log" >&2
     exit 1
   fi
-  echo "run $run: READY ${ready} ms after process start, idle RSS ${rss} MiB"
+  echo "run $run: READY ${ready} ms after process start (${cpu:-?} ms of CPU), idle RSS ${rss} MiB"
   ready_all+=("$ready")
+  cpu_all+=("${cpu:-0}")
   rss_all+=("$rss")
 done
 
 sorted_ready=$(printf '%s\n' "${ready_all[@]}" | sort -n)
 sorted_rss=$(printf '%s\n' "${rss_all[@]}" | sort -n)
+sorted_cpu=$(printf '%s\n' "${cpu_all[@]}" | sort -n)
 echo "summary: runs=$runs ready_ms min=$(head -1 <<< "$sorted_ready") median=$(sed -n "$(((runs + 1) / 2))p" <<< "$sorted_ready") max=$(tail -1 <<< "$sorted_ready")" \
+  "cpu_ms median=$(sed -n "$(((runs + 1) / 2))p" <<< "$sorted_cpu")" \
   "rss_mib min=$(head -1 <<< "$sorted_rss") median=$(sed -n "$(((runs + 1) / 2))p" <<< "$sorted_rss") max=$(tail -1 <<< "$sorted_rss") load=$(cut -d' ' -f1 /proc/loadavg)"

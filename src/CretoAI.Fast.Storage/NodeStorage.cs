@@ -53,8 +53,11 @@ public sealed partial class NodeStorage : IDisposable
         WriteAheadLog? wal = null;
         try
         {
-            wal = WriteAheadLog.Open(directory.WalPath, options.Wal, logger);
-            (store, var kept) = RestoreState(directory, options, wal, logger);
+            // The WAL and the shards are separate files, and opening each is mostly allocating and
+            // zeroing FASTER's first log pages: open them side by side. Nothing is read or replayed
+            // here; which checkpoint to restore is decided below, once the WAL's range is known.
+            (wal, var fresh) = OpenSideBySide(directory, options, logger);
+            (store, var kept) = RestoreState(directory, options, wal, logger, fresh);
             return new NodeStorage(options, logger, directory, store, wal, kept);
         }
         catch
@@ -64,6 +67,47 @@ public sealed partial class NodeStorage : IDisposable
             directory.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Opens the WAL on a pool thread while this thread creates an empty sharded store (its shards
+    /// themselves open in parallel). On failure both are disposed and the WAL's exception, else the
+    /// store's, is rethrown.
+    /// </summary>
+    private static (WriteAheadLog Wal, ShardedStore Store) OpenSideBySide(DataDirectory directory, NodeStorageOptions options, ILogger logger)
+    {
+        var opening = Task.Run(() => WriteAheadLog.Open(directory.WalPath, options.Wal, logger));
+        ShardedStore? store = null;
+        Exception? storeFailure = null;
+        try
+        {
+            store = new ShardedStore(directory.ShardsPath, directory.CheckpointPath, options.Store);
+        }
+#pragma warning disable CA1031 // Rethrown below, after the WAL open has finished and been cleaned up.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            storeFailure = ex;
+        }
+
+        WriteAheadLog wal;
+        try
+        {
+            wal = opening.GetAwaiter().GetResult();
+        }
+        catch
+        {
+            store?.Dispose();
+            throw;
+        }
+
+        if (storeFailure is not null)
+        {
+            wal.Dispose();
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(storeFailure);
+        }
+
+        return (wal, store!);
     }
 
     /// <summary>
@@ -156,7 +200,25 @@ public sealed partial class NodeStorage : IDisposable
         }
     }
 
-    private static (ShardedStore Store, List<CheckpointManifest> Kept) RestoreState(DataDirectory directory, NodeStorageOptions options, WriteAheadLog wal, ILogger logger)
+    /// <summary>
+    /// Restores the newest usable checkpoint into <paramref name="fresh"/> (a store nothing has touched),
+    /// or into a new store when a failed attempt left it unusable; returns <paramref name="fresh"/> as is
+    /// when there is nothing to restore. Every store not returned is disposed.
+    /// </summary>
+    private static (ShardedStore Store, List<CheckpointManifest> Kept) RestoreState(DataDirectory directory, NodeStorageOptions options, WriteAheadLog wal, ILogger logger, ShardedStore? fresh)
+    {
+        try
+        {
+            return RestoreInto(directory, options, wal, logger, ref fresh);
+        }
+        catch
+        {
+            fresh?.Dispose();
+            throw;
+        }
+    }
+
+    private static (ShardedStore Store, List<CheckpointManifest> Kept) RestoreInto(DataDirectory directory, NodeStorageOptions options, WriteAheadLog wal, ILogger logger, ref ShardedStore? fresh)
     {
         var checkpointPath = directory.CheckpointPath;
         foreach (var tmp in System.IO.Directory.Exists(checkpointPath) ? System.IO.Directory.GetFiles(checkpointPath, "*.tmp") : [])
@@ -194,7 +256,9 @@ public sealed partial class NodeStorage : IDisposable
                 continue;
             }
 
-            var store = new ShardedStore(directory.ShardsPath, checkpointPath, options.Store);
+            // A failed recovery may have left the store half-restored: the next attempt gets a new one.
+            var store = fresh ?? new ShardedStore(directory.ShardsPath, checkpointPath, options.Store);
+            fresh = null;
             try
             {
                 store.RecoverAll(manifest.ShardTokens);
@@ -217,7 +281,9 @@ public sealed partial class NodeStorage : IDisposable
                 $"No checkpoint in '{checkpointPath}' could be restored and the WAL was already truncated to {wal.BeginAddress}; restore the directory from a backup or resynchronise from peers.");
         }
 
-        return (new ShardedStore(directory.ShardsPath, checkpointPath, options.Store), []);
+        var empty = fresh ?? new ShardedStore(directory.ShardsPath, checkpointPath, options.Store);
+        fresh = null;
+        return (empty, []);
     }
 
     /// <summary>FasterLog's first record address.</summary>

@@ -195,4 +195,70 @@ public sealed class NodeStorageTests
             Assert.Equal(10, length);
         }
     }
+
+    [Fact]
+    public async Task A_checkpoint_whose_shard_data_is_lost_falls_back_to_the_previous_one()
+    {
+        using var dir = new TempDirectory();
+        Guid lost;
+        using (var storage = NodeStorage.Open(Options(dir.Path)))
+        {
+            await storage.CheckpointAsync(Write(storage, 0, 100));
+            lost = (await storage.CheckpointAsync(Write(storage, 100, 100))).ShardTokens[1];
+            Write(storage, 200, 9);
+        }
+
+        // The newest manifest is intact but one shard's checkpoint files are gone: restoring it fails
+        // part-way (after the store opened alongside the WAL was used), so the previous checkpoint
+        // must be restored into a store of its own.
+        var removed = 0;
+        foreach (var path in Directory.GetDirectories(Path.Combine(dir.Path, "checkpoints", "shard-001"), lost.ToString(), SearchOption.AllDirectories))
+        {
+            Directory.Delete(path, recursive: true);
+            removed++;
+        }
+
+        Assert.True(removed > 0, "the test must find the shard's checkpoint files");
+        using (var storage = NodeStorage.Open(Options(dir.Path)))
+        {
+            Assert.Equal(1ul, storage.RecoveredCheckpoint!.Sequence);
+            Assert.Equal(109, storage.Replay(record => Apply(storage.State, record)));
+            AssertStateAfter(storage.State, 209);
+        }
+    }
+
+    [Theory]
+    [InlineData("wal")]
+    [InlineData("shards/001")]
+    public void A_failed_open_releases_the_directory_and_whatever_opened_alongside(string blocked)
+    {
+        using var dir = new TempDirectory();
+        using (var storage = NodeStorage.Open(Options(dir.Path)))
+        {
+            Write(storage, 0, 60);
+        }
+
+        // A file where the WAL's or a shard's directory must be: that part cannot open while the
+        // other one does.
+        var path = Path.Combine(dir.Path, blocked);
+        Directory.Delete(path, recursive: true);
+        File.WriteAllBytes(path, [0]);
+        Assert.ThrowsAny<IOException>(() => NodeStorage.Open(Options(dir.Path)));
+
+        // Opening again works (the lock was released), and what survived is intact: the WAL's
+        // records when a shard was blocked; nothing when the WAL itself was removed to block it.
+        File.Delete(path);
+        using var reopened = NodeStorage.Open(Options(dir.Path));
+        var replayed = reopened.Replay(record => Apply(reopened.State, record));
+        if (blocked == "wal")
+        {
+            Assert.Equal(0, replayed);
+            Assert.Equal(ReadResult.NotFound, reopened.State.Read(TestData.Key(0), new byte[128], out _));
+        }
+        else
+        {
+            Assert.Equal(60, replayed);
+            AssertStateAfter(reopened.State, 60);
+        }
+    }
 }

@@ -31,6 +31,9 @@ internal static class ValidatorRun
                 $"node id {identity.NodeId} of '{settings.IdentityKeyFile}' is not one of the {genesis.Validators.Count} validators in '{settings.GenesisFile}'.");
         }
 
+        // Storage opens while the host is built and started (see StorageOpening); only for settings that
+        // pass validation, so bad settings are still reported by the host before anything is opened.
+        var storage = TryValidate(settings) ? StorageOpening.Start(settings) : null;
         try
         {
             return await ValidatorHost.RunAsync(
@@ -42,7 +45,8 @@ internal static class ValidatorRun
                         genesis,
                         identity,
                         services.GetRequiredService<ILoggerFactory>(),
-                        services.GetRequiredService<PrometheusReplicaObserver>()),
+                        services.GetRequiredService<PrometheusReplicaObserver>(),
+                        storage),
                     TransportCounters = node => ((ValidatorNode)node).Transport,
                     IsHealthy = node => ((ValidatorNode)node).IsHealthy,
                 },
@@ -50,7 +54,21 @@ internal static class ValidatorRun
         }
         finally
         {
+            storage?.Dispose();
             identity.Dispose();
+        }
+    }
+
+    private static bool TryValidate(NodeSettings settings)
+    {
+        try
+        {
+            settings.Validate();
+            return true;
+        }
+        catch (InvalidSettingException)
+        {
+            return false;
         }
     }
 }

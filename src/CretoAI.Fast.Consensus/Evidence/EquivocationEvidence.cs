@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using CretoAI.Fast.Consensus.Signing;
 using CretoAI.Fast.Core;
+using CretoAI.Fast.Crypto;
 
 namespace CretoAI.Fast.Consensus.Evidence;
 
@@ -37,7 +37,7 @@ public sealed class EquivocationEvidence
     /// <summary>(kind, epoch, round, validator): one piece of evidence per offence is enough.</summary>
     public EvidenceKey Key => new(Kind, Epoch, Round, ValidatorIndex);
 
-    internal void AppendIdentity(IncrementalHash hash)
+    internal void AppendIdentity(ref Sha3Hasher hash)
     {
         Span<byte> bytes = stackalloc byte[1 + 8 + 8 + 4 + (2 * (8 + Hash32.Size))];
         bytes[0] = (byte)Kind;
@@ -48,7 +48,7 @@ public sealed class EquivocationEvidence
         First.BlockId.CopyTo(bytes[29..]);
         BinaryPrimitives.WriteUInt64LittleEndian(bytes[61..], Second.Height);
         Second.BlockId.CopyTo(bytes[69..]);
-        hash.AppendData(bytes);
+        hash.Append(bytes);
     }
 
     public override string ToString() => $"Equivocation({Kind} r{Round} by {ValidatorIndex}: {First.BlockId.ToShortString()} vs {Second.BlockId.ToShortString()})";

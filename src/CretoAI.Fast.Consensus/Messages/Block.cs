@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using CretoAI.Fast.Consensus.Evidence;
 using CretoAI.Fast.Core;
+using CretoAI.Fast.Crypto;
 
 namespace CretoAI.Fast.Consensus.Messages;
 
@@ -70,10 +70,10 @@ public sealed class Block
 
     private Hash32 ComputeId()
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA3_256);
+        var hash = Sha3.CreateHasher();
         Span<byte> header = stackalloc byte[128];
         "cretoai-fast/block/v1"u8.CopyTo(header);
-        hash.AppendData(header[..21]);
+        hash.Append(header[..21]);
         ChainId.CopyTo(header);
         BinaryPrimitives.WriteUInt64LittleEndian(header[32..], Epoch);
         BinaryPrimitives.WriteUInt64LittleEndian(header[40..], Round);
@@ -85,22 +85,20 @@ public sealed class Block
         BinaryPrimitives.WriteInt32LittleEndian(header[108..], Transactions.Count);
         BinaryPrimitives.WriteInt32LittleEndian(header[112..], Evidence.Count);
         BinaryPrimitives.WriteUInt64LittleEndian(header[116..], TimestampMs);
-        hash.AppendData(header[..124]);
+        hash.Append(header[..124]);
         Span<byte> length = stackalloc byte[4];
         foreach (var tx in Transactions)
         {
             BinaryPrimitives.WriteInt32LittleEndian(length, tx.Length);
-            hash.AppendData(length);
-            hash.AppendData(tx);
+            hash.Append(length);
+            hash.Append(tx);
         }
 
         foreach (var e in Evidence)
         {
-            e.AppendIdentity(hash);
+            e.AppendIdentity(ref hash);
         }
 
-        Span<byte> digest = stackalloc byte[Hash32.Size];
-        hash.GetHashAndReset(digest);
-        return new Hash32(digest);
+        return hash.Finish();
     }
 }

@@ -130,7 +130,7 @@ internal static class KeyFileStorage
         }
 
         Span<byte> nonce = stackalloc byte[8];
-        RandomNumberGenerator.Fill(nonce);
+        RandomBytes.Fill(nonce);
         var temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Convert.ToHexStringLower(nonce)}.tmp");
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())

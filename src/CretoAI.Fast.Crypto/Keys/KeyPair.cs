@@ -38,7 +38,7 @@ public sealed class KeyPair : IMessageSigner, IDisposable
     public static KeyPair Generate()
     {
         Span<byte> seed = stackalloc byte[MLDsa87.SeedSize];
-        RandomNumberGenerator.Fill(seed);
+        RandomBytes.Fill(seed);
         try
         {
             return new KeyPair(seed);

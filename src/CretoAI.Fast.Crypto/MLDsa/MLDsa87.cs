@@ -193,7 +193,7 @@ public static class MLDsa87
         }
         else
         {
-            RandomNumberGenerator.Fill(rnd);
+            RandomBytes.Fill(rnd);
         }
 
         MLDsa87Engine.SignMu(secretKey, mu, rnd, signature);

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
-using System.Security.Cryptography;
 
 namespace CretoAI.Fast.Crypto;
 
@@ -49,7 +48,7 @@ public sealed class MLDsa87KeyCache
 
         CapacityBytes = capacityBytes;
         Span<byte> seed = stackalloc byte[8];
-        RandomNumberGenerator.Fill(seed);
+        RandomBytes.Fill(seed);
         _hashSeed = BinaryPrimitives.ReadUInt64LittleEndian(seed);
     }
 

@@ -28,7 +28,7 @@ public sealed class MLDsa87Signer : IMessageSigner, IDisposable
     public static MLDsa87Signer Generate()
     {
         Span<byte> seed = stackalloc byte[MLDsa87.SeedSize];
-        RandomNumberGenerator.Fill(seed);
+        RandomBytes.Fill(seed);
         try
         {
             return new MLDsa87Signer(seed);

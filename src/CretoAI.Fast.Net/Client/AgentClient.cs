@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
-using System.Security.Cryptography;
 using System.Threading.Channels;
 using CretoAI.Fast.Core;
 using CretoAI.Fast.Crypto;
@@ -48,7 +47,7 @@ public sealed class AgentClient : IAsyncDisposable
         _inbox = Channel.CreateBounded<AgentMessage>(new BoundedChannelOptions(options.InboxCapacity) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         _seen = options.Received ?? new ReceivedMessageWindow(16_384, TimeSpan.FromMinutes(10));
         Span<byte> start = stackalloc byte[8];
-        RandomNumberGenerator.Fill(start);
+        RandomBytes.Fill(start);
 
         // Fresh ids per process: a random start, far from wrapping, so a restarted client does not reuse ids.
         _nextMessageId = (long)(BitConverter.ToUInt64(start) >> 2) + 1;

@@ -1,5 +1,4 @@
 using System.IO.Pipelines;
-using System.Security.Cryptography;
 using CretoAI.Fast.Core;
 using CretoAI.Fast.Crypto;
 using CretoAI.Fast.Wire;
@@ -30,7 +29,7 @@ internal static class ClientHandshake
 
         var decoder = new FrameDecoder(Math.Min(options.MaxPayloadLength, WireLimits.MaxHandshakePayloadLength));
         var chainId = options.ChainId.ToArray();
-        var clientNonce = RandomNumberGenerator.GetBytes(WireLimits.NonceBytes);
+        var clientNonce = RandomBytes.Create(WireLimits.NonceBytes);
         var hello = new HelloMessage(FrameHeader.CurrentVersion, chainId, signer.PublicKey, clientNonce, options.Role);
         await HandshakeFrames.WriteAsync(output, MessageType.Hello, w => HandshakeCodec.Write(w, hello), cancellationToken).ConfigureAwait(false);
 

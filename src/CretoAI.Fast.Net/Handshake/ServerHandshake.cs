@@ -1,5 +1,4 @@
 using System.IO.Pipelines;
-using System.Security.Cryptography;
 using CretoAI.Fast.Crypto;
 using CretoAI.Fast.Wire;
 using CretoAI.Fast.Wire.Handshake;
@@ -41,7 +40,7 @@ internal static class ServerHandshake
 
         var chainId = options.ChainId.ToArray();
 
-        var serverNonce = RandomNumberGenerator.GetBytes(WireLimits.NonceBytes);
+        var serverNonce = RandomBytes.Create(WireLimits.NonceBytes);
         var clientKeyHash = Sha3.Hash256(hello.PublicKey.Span);
         var transcript = new byte[HandshakeTranscript.Length];
         HandshakeTranscript.Write(

@@ -45,7 +45,22 @@ public sealed partial class ValidatorNode
     {
         var clock = Stopwatch.StartNew();
         var dataDirectory = Path.GetFullPath(_settings.DataDirectory);
-        _storage = NodeStorage.Open(new NodeStorageOptions { DataDirectory = dataDirectory }, _loggers.CreateLogger("cretoai.storage"));
+        var storageLog = _loggers.CreateLogger("cretoai.storage");
+        if (_storageOpening is not null)
+        {
+            if (!string.Equals(_storageOpening.DataDirectory, dataDirectory, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"The storage opened early is '{_storageOpening.DataDirectory}' but this node's data directory is '{dataDirectory}'.");
+            }
+
+            (_storage, _archive) = _storageOpening.Take(storageLog);
+        }
+        else
+        {
+            _storage = NodeStorage.Open(new NodeStorageOptions { DataDirectory = dataDirectory }, storageLog);
+            _archive = BlockArchive.Open(Path.Combine(dataDirectory, "blocks"), storageLog);
+        }
+
         if (!_storage.Wal.Recovery.IsClean)
         {
             _log.LogWarning(
@@ -54,7 +69,6 @@ public sealed partial class ValidatorNode
                 _storage.Wal.Recovery.CorruptionReason);
         }
 
-        _archive = BlockArchive.Open(Path.Combine(dataDirectory, "blocks"), _loggers.CreateLogger("cretoai.storage"));
         var state = new StoreReplicatedState(_storage.State);
         Agents = new AgentRegistry(state);
         _ledger = new ValidatorLedger(state, _genesis.LedgerRules, _chainId, _validators, _genesis.CreateLedgerValidators(), _batchVerifier, [Agents]);

@@ -41,6 +41,7 @@ public sealed partial class ValidatorNode : IValidatorNode
     private readonly IPEndPoint _listen;
     private readonly Hash32 _genesisId;
 
+    private readonly StorageOpening? _storageOpening;
     private NodeStorage? _storage;
     private BlockArchive? _archive;
     private ValidatorLedger? _ledger;
@@ -50,10 +51,15 @@ public sealed partial class ValidatorNode : IValidatorNode
     private int _started;
     private int _stopped;
 
-    /// <summary>Builds a validator from validated settings, its genesis and its identity key.</summary>
+    /// <summary>
+    /// Builds a validator from validated settings, its genesis and its identity key. With
+    /// <paramref name="storage"/> (started on the same settings), start-up takes the storage from it
+    /// instead of opening the data directory itself; the caller still disposes it (a no-op once taken).
+    /// </summary>
     /// <exception cref="InvalidSettingException">The identity is not a validator of this genesis, or a peer address is unusable.</exception>
-    public ValidatorNode(NodeSettings settings, ChainGenesis genesis, IMessageSigner identity, ILoggerFactory loggers, IReplicaObserver? observer = null)
+    public ValidatorNode(NodeSettings settings, ChainGenesis genesis, IMessageSigner identity, ILoggerFactory loggers, IReplicaObserver? observer = null, StorageOpening? storage = null)
     {
+        _storageOpening = storage;
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
         _genesis = genesis ?? throw new ArgumentNullException(nameof(genesis));
         _identity = identity ?? throw new ArgumentNullException(nameof(identity));

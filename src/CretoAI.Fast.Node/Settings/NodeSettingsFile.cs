@@ -243,7 +243,9 @@ public static class NodeSettingsFile
             throw new InvalidSettingException("--config", $"cannot read config file '{path}': {e.Message}", e);
         }
 
-        var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false };
+        // Duplicate settings are refused below, not by JsonDocument: its duplicate check hashes names with
+        // a seed from RandomNumberGenerator, which on Linux loads OpenSSL (~10 ms of start-up) for nothing else.
+        var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
         JsonDocument document;
         try
         {
@@ -264,8 +266,14 @@ public static class NodeSettingsFile
             }
 
             var source = $"config file '{path}'";
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in document.RootElement.EnumerateObject())
             {
+                if (!seen.Add(property.Name))
+                {
+                    throw new InvalidSettingException("--config", $"config file '{path}' sets '{property.Name}' more than once.");
+                }
+
                 var definition = Find(property.Name) ?? throw Unknown(property.Name, source);
                 ApplyJson(settings, definition, property.Value, source);
                 sources[definition.Name] = source;

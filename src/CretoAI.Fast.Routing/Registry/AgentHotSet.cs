@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
-using System.Security.Cryptography;
 using CretoAI.Fast.Core;
+using CretoAI.Fast.Crypto;
 
 namespace CretoAI.Fast.Routing.Registry;
 
@@ -38,7 +38,7 @@ internal sealed class AgentHotSet
         _slots = new AgentSnapshot?[capacity];
         _shift = 64 - BitOperations.Log2((uint)capacity);
         Span<byte> seed = stackalloc byte[8];
-        RandomNumberGenerator.Fill(seed);
+        RandomBytes.Fill(seed);
 
         // A secret odd multiplier: an outsider grinding keys cannot aim them at one slot to evict a victim.
         _multiplier = BinaryPrimitives.ReadUInt64LittleEndian(seed) | 1;

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using CretoAI.Fast.Core;
 using CretoAI.Fast.Crypto;
 
@@ -26,7 +25,7 @@ public static class AgentLogin
     public static Hash32 NewNonce()
     {
         Span<byte> nonce = stackalloc byte[NonceSize];
-        RandomNumberGenerator.Fill(nonce);
+        RandomBytes.Fill(nonce);
         return new Hash32(nonce);
     }
 

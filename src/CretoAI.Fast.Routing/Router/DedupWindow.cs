@@ -3,16 +3,20 @@ namespace CretoAI.Fast.Routing.Router;
 /// <summary>
 /// Remembers the most recent keys, at most <see cref="Capacity"/> of them and none older than the
 /// window's age: the receiver-side deduplication of at-least-once delivery. A ring of keys in
-/// insertion order plus a set; adding to a full window forgets the oldest. No allocation once the
-/// set has grown to its capacity. Not thread-safe.
+/// insertion order plus a set; adding to a full window forgets the oldest. The ring starts small
+/// and doubles as keys arrive (a node's windows are sized for peak load, tens of thousands of keys,
+/// and allocating and zeroing them all up front was a visible part of start-up); no allocation once
+/// it and the set have grown to the capacity. Not thread-safe.
 /// </summary>
 public sealed class DedupWindow<TKey>
     where TKey : IEquatable<TKey>
 {
-    private readonly TKey[] _keys;
-    private readonly long[] _addedAt;
+    private const int InitialRing = 256;
+
     private readonly HashSet<TKey> _set = [];
     private readonly long _maxAgeMs;
+    private TKey[] _keys;
+    private long[] _addedAt;
     private int _head;
     private int _count;
 
@@ -20,12 +24,13 @@ public sealed class DedupWindow<TKey>
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAgeMs, 1);
-        _keys = new TKey[capacity];
-        _addedAt = new long[capacity];
+        Capacity = capacity;
+        _keys = new TKey[Math.Min(capacity, InitialRing)];
+        _addedAt = new long[_keys.Length];
         _maxAgeMs = maxAgeMs;
     }
 
-    public int Capacity => _keys.Length;
+    public int Capacity { get; }
 
     public int Count => _count;
 
@@ -47,7 +52,14 @@ public sealed class DedupWindow<TKey>
 
         if (_count == _keys.Length)
         {
-            RemoveOldest();
+            if (_keys.Length < Capacity)
+            {
+                Grow();
+            }
+            else
+            {
+                RemoveOldest();
+            }
         }
 
         var slot = (_head + _count) % _keys.Length;
@@ -64,6 +76,22 @@ public sealed class DedupWindow<TKey>
         {
             RemoveOldest();
         }
+    }
+
+    /// <summary>Doubles the ring (up to the capacity), keeping the keys in insertion order from slot 0.</summary>
+    private void Grow()
+    {
+        var size = (int)Math.Min((long)_keys.Length * 2, Capacity);
+        var keys = new TKey[size];
+        var addedAt = new long[size];
+        var first = _keys.Length - _head;
+        _keys.AsSpan(_head).CopyTo(keys);
+        _keys.AsSpan(0, _head).CopyTo(keys.AsSpan(first));
+        _addedAt.AsSpan(_head).CopyTo(addedAt);
+        _addedAt.AsSpan(0, _head).CopyTo(addedAt.AsSpan(first));
+        _keys = keys;
+        _addedAt = addedAt;
+        _head = 0;
     }
 
     private void RemoveOldest()

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using CretoAI.Fast.Core;
+using CretoAI.Fast.Crypto;
 
 namespace CretoAI.Fast.Storage.State;
 
@@ -39,7 +39,7 @@ public struct StateDigest : IEquatable<StateDigest>
             DigestDomain.CopyTo(input);
             WriteTo(input[DigestDomain.Length..]);
             Span<byte> digest = stackalloc byte[Hash32.Size];
-            SHA3_256.HashData(input, digest);
+            Sha3.Hash256(input, digest);
             return new Hash32(digest);
         }
     }
@@ -125,7 +125,7 @@ public struct StateDigest : IEquatable<StateDigest>
             key.Value.CopyTo(input[EntryDomain.Length..]);
             BinaryPrimitives.WriteInt32LittleEndian(input[(EntryDomain.Length + Hash32.Size)..], value.Length);
             value.CopyTo(input[(EntryDomain.Length + Hash32.Size + 4)..]);
-            SHA3_256.HashData(input, digest);
+            Sha3.Hash256(input, digest);
         }
         finally
         {

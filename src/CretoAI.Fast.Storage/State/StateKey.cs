@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using CretoAI.Fast.Core;
+using CretoAI.Fast.Crypto;
 
 namespace CretoAI.Fast.Storage.State;
 
@@ -48,7 +48,7 @@ public readonly struct StateKey : IEquatable<StateKey>
         input[Domain.Length] = (byte)ns;
         id.CopyTo(input[(Domain.Length + 1)..]);
         Span<byte> digest = stackalloc byte[Hash32.Size];
-        SHA3_256.HashData(input, digest);
+        Sha3.Hash256(input, digest);
         return new StateKey(new Hash32(digest));
     }
 

@@ -72,12 +72,23 @@ internal sealed class LocalCluster : IAsyncDisposable
 
     public KeyPair Key(int i) => _keys[i];
 
-    public async Task StartAsync(int i)
+    public async Task StartAsync(int i, bool openStorageEarly = false)
     {
-        var node = new ValidatorNode(_settings[i], Genesis, _keys[i], _loggers);
-        await node.StartAsync(CancellationToken.None);
-        Nodes[i] = node;
+        // As the daemon does: storage opening on a pool thread before the node exists.
+        var storage = openStorageEarly ? StorageOpening.Start(_settings[i]) : null;
+        try
+        {
+            var node = new ValidatorNode(_settings[i], Genesis, _keys[i], _loggers, storage: storage);
+            await node.StartAsync(CancellationToken.None);
+            Nodes[i] = node;
+        }
+        finally
+        {
+            storage?.Dispose();
+        }
     }
+
+    public NodeSettings Settings(int i) => _settings[i];
 
     public async Task StartAllAsync()
     {

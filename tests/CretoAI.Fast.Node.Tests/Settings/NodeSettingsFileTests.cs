@@ -163,6 +163,7 @@ public sealed class NodeSettingsFileTests : IDisposable
     [InlineData("""{ "peers": "127.0.0.1:1" }""", "Setting 'peers': expected an array of strings, got a JSON string")]
     [InlineData("""{ "peers": [1] }""", "Setting 'peers[0]': expected a string, got a JSON number (1)")]
     [InlineData("""{ "listen": "127.0.0.1:1", "listen": "127.0.0.1:2" }""", "Setting '--config': config file")]
+    [InlineData("""{ "listen": "127.0.0.1:1", "peers": [], "listen": "127.0.0.1:2" }""", "sets 'listen' more than once")]
     [InlineData("""[ "listen" ]""", "holds a JSON array; expected an object of settings")]
     [InlineData("""{ "listen": """, "is not valid JSON at line 1")]
     public void A_malformed_config_file_is_refused_with_the_reason(string json, string expected)

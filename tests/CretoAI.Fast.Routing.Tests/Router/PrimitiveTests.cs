@@ -91,6 +91,48 @@ public sealed class DedupWindowTests
         Assert.Equal(1, window.Count);
         Assert.True(window.TryAdd(1, 1_002));
     }
+
+    [Fact]
+    public void A_window_that_grows_while_its_ring_has_wrapped_keeps_insertion_order()
+    {
+        var window = new DedupWindow<int>(1_000, 1_000);
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.True(window.TryAdd(i, 0));
+        }
+
+        // These expire the first hundred, so the ring's start has moved on before it has to grow.
+        for (var i = 100; i < 500; i++)
+        {
+            Assert.True(window.TryAdd(i, 1_001));
+        }
+
+        for (var i = 500; i < 1_000; i++)
+        {
+            Assert.True(window.TryAdd(i, 1_500));
+        }
+
+        Assert.Equal(900, window.Count);
+        Assert.False(window.TryAdd(250, 1_600));
+        Assert.True(window.Contains(100, 2_001) && window.Contains(499, 2_001));
+
+        // Age still expires exactly the keys added first, in order.
+        Assert.False(window.Contains(100, 2_002));
+        Assert.False(window.Contains(499, 2_002));
+        Assert.True(window.Contains(500, 2_002));
+        Assert.Equal(500, window.Count);
+
+        // At capacity the oldest go first.
+        for (var i = 1_000; i < 1_600; i++)
+        {
+            Assert.True(window.TryAdd(i, 2_100));
+        }
+
+        Assert.Equal(1_000, window.Count);
+        Assert.False(window.Contains(599, 2_100));
+        Assert.True(window.Contains(600, 2_100));
+        Assert.True(window.Contains(1_599, 2_100));
+    }
 }
 
 public sealed class PresenceTableTests
