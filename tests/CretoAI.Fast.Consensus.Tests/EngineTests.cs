@@ -80,6 +80,24 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public void A_leader_fills_a_block_only_up_to_the_byte_limit_and_proposes_the_rest_next()
+    {
+        var net = new TestNetwork(4, maxBlockTransactionBytes: 1000);
+        net.Start();
+        net.Run(200);
+        var leader = net.Set.LeaderOf(net.Engines.Max(e => e.Round) + 1);
+        byte[][] transactions = [.. Enumerable.Range(1, 5).Select(i => Enumerable.Repeat((byte)i, 400).ToArray())];
+        net.Offer(leader, transactions);
+        net.Run(20_000);
+
+        var chain = net.Committed[0];
+        var carrying = chain.Where(b => b.Transactions.Count > 0).ToList();
+        Assert.Equal(5, carrying.Sum(b => b.Transactions.Count)); // all five, none lost or repeated
+        Assert.All(carrying, b => Assert.True(b.Transactions.Sum(t => t.Length) <= 1000, $"block {b.Height} carries {b.Transactions.Sum(t => t.Length)} bytes"));
+        Assert.Equal([2, 2, 1], carrying.Select(b => b.Transactions.Count));
+    }
+
+    [Fact]
     public void The_idle_wait_must_stay_below_half_the_round_timeout()
     {
         var net = new TestNetwork(4);

@@ -10,12 +10,12 @@ namespace CretoAI.Fast.Consensus.Tests;
 /// <summary>A minimal synchronous driver: FIFO delivery, no faults, timers fired on demand.</summary>
 internal sealed class TestNetwork
 {
-    public TestNetwork(int n, ulong[]? weights = null, SafetyRuleBreak ruleBreak = SafetyRuleBreak.None, long idleProposalDelay = 0)
+    public TestNetwork(int n, ulong[]? weights = null, SafetyRuleBreak ruleBreak = SafetyRuleBreak.None, long idleProposalDelay = 0, int maxBlockTransactionBytes = 3 << 20)
     {
         Signers = [.. Enumerable.Range(0, n).Select(FakeSignatureScheme.CreateSigner)];
         Set = new ValidatorSet(0, [.. Signers.Select((s, i) => new Validator(s.NodeId, s.PublicKey, weights?[i] ?? 100))]);
         ChainId = Sha3.Hash256("test-chain"u8);
-        Config = new ConsensusConfig { ChainId = ChainId, Validators = Set, TestOnlyRuleBreak = ruleBreak, IdleProposalDelay = idleProposalDelay };
+        Config = new ConsensusConfig { ChainId = ChainId, Validators = Set, TestOnlyRuleBreak = ruleBreak, IdleProposalDelay = idleProposalDelay, MaxBlockTransactionBytes = maxBlockTransactionBytes };
         Engines = [.. Signers.Select(s => new ConsensusEngine(Config, s, FakeSignatureScheme.Instance))];
         Outputs = [.. Engines.Select(_ => new List<ConsensusOutput>())];
         PersistedSafety = new SafetyState?[n];

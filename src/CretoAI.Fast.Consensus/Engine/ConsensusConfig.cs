@@ -20,6 +20,18 @@ public sealed class ConsensusConfig
 
     public int MaxTransactionsPerBlock { get; init; } = 256;
 
+    /// <summary>
+    /// Most bytes of transactions in one block (the sum of their encodings). A leader stops filling
+    /// a block here and a proposal over it is refused. Without it a block of full-size transactions
+    /// (128 × 72,803 bytes ≈ 9.3 MB) was larger than the node's WAL page (4 MiB) and validator frame
+    /// (8 MiB): the leader's WAL append would fail and stop the node. 3 MiB leaves room in a WAL
+    /// record for the certificate and evidence. All validators must use the same value.
+    /// </summary>
+    public int MaxBlockTransactionBytes { get; init; } = DefaultMaxBlockTransactionBytes;
+
+    /// <summary>The default of <see cref="MaxBlockTransactionBytes"/>: 3 MiB.</summary>
+    public const int DefaultMaxBlockTransactionBytes = 3 << 20;
+
     public int MaxEvidencePerBlock { get; init; } = 8;
 
     public int MaxPendingTransactions { get; init; } = 10_000;
@@ -73,6 +85,11 @@ public sealed class ConsensusConfig
         if (MaxClockDriftMs < 0)
         {
             throw new InvalidSettingException("consensus.max-clock-drift", "must not be negative.");
+        }
+
+        if (MaxBlockTransactionBytes <= 0)
+        {
+            throw new InvalidSettingException("consensus.max-block-transaction-bytes", "must be positive.");
         }
 
         if (MaxTransactionsPerBlock <= 0 || MaxEvidencePerBlock < 0 || MaxPendingTransactions <= 0 || MaxBufferedProposals <= 0)

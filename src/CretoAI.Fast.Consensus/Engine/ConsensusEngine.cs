@@ -267,6 +267,7 @@ public sealed class ConsensusEngine
 
         if (block.ProposerIndex != _validators.LeaderOf(block.Round) || block.Height != block.Qc.Height + 1 || block.Qc.Round >= block.Round
             || block.Transactions.Count > _config.MaxTransactionsPerBlock || block.Evidence.Count > _config.MaxEvidencePerBlock
+            || TransactionBytes(block.Transactions) > _config.MaxBlockTransactionBytes
             || (p.LastRoundTc is not null && p.LastRoundTc.Round + 1 != block.Round))
         {
             Rejected++;
@@ -655,12 +656,26 @@ public sealed class ConsensusEngine
         }
 
         var highQc = _safety.HighQc;
-        var count = Math.Min(_mempool.Count, _config.MaxTransactionsPerBlock);
-        var transactions = new byte[count][];
-        for (var i = 0; i < count; i++)
+        var taken = new List<byte[]>(Math.Min(_mempool.Count, _config.MaxTransactionsPerBlock));
+        long bytes = 0;
+        while (taken.Count < _config.MaxTransactionsPerBlock && _mempool.TryPeek(out var next))
         {
-            transactions[i] = _mempool.Dequeue();
+            if (next.Length > _config.MaxBlockTransactionBytes)
+            {
+                _mempool.Dequeue(); // can never fit a block: dropped (the node's admission limit is far below)
+                continue;
+            }
+
+            if (bytes + next.Length > _config.MaxBlockTransactionBytes)
+            {
+                break; // stays queued for the next block
+            }
+
+            bytes += next.Length;
+            taken.Add(_mempool.Dequeue());
         }
+
+        var transactions = taken.ToArray();
 
         var evidence = _pendingEvidence.Values.Take(_config.MaxEvidencePerBlock).ToArray();
         var parentTime = _blocks.TryGetValue(highQc.BlockId, out var parent) ? parent.TimestampMs : 0;
@@ -922,6 +937,17 @@ public sealed class ConsensusEngine
     /// below the committed tip: walking such a chain down then stops at the missing block, which
     /// commits nothing (the commit walk must reach the committed tip), so safety does not rest on it.
     /// </summary>
+    private static long TransactionBytes(IReadOnlyList<byte[]> transactions)
+    {
+        long sum = 0;
+        foreach (var tx in transactions)
+        {
+            sum += tx.Length;
+        }
+
+        return sum;
+    }
+
     private void ForgetOldBlocks()
     {
         if (_committedTip.Height <= CommittedBlocksKept || _blocks.Count <= CommittedBlocksKept + 16)
