@@ -126,29 +126,9 @@ public sealed class ConcurrencyTests
         await using var client = await TestServer.ConnectAsync(endpoint);
         using var timeout = FrameIo.Timeout();
 
-        var writer = Task.Run(async () =>
-        {
-            for (var i = 1; i <= Count; i++)
-            {
-                FrameEncoder.Write(client.Output, MessageType.Ping, FrameFlags.None, (uint)i, FrameIo.Pattern(1024, i));
-                if (i % 100 == 0)
-                {
-                    await client.Output.FlushAsync(timeout.Token);
-                }
-            }
+        var writer = Task.Run(() => FrameIo.WritePingsAsync(client.Output, Count, 100, timeout.Token));
 
-            await client.Output.FlushAsync(timeout.Token);
-        });
-
-        for (var i = 1; i <= Count; i++)
-        {
-            var pong = await FrameIo.ExpectFrameAsync(client.Input, client.Decoder, timeout.Token);
-            Assert.Equal((uint)i, pong.CorrelationId);
-            if (i % 997 == 0)
-            {
-                Assert.Equal(FrameIo.Pattern(1024, i), pong.Payload);
-            }
-        }
+        await FrameIo.ExpectPongsAsync(client.Input, client.Decoder, Count, 997, timeout.Token);
 
         await writer;
         Assert.Equal(Count, server.Counters.FramesReceived);

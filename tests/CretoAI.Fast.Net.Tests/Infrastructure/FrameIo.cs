@@ -83,4 +83,35 @@ internal static class FrameIo
     }
 
     public static CancellationTokenSource Timeout() => new(Eventually.Deadline);
+
+    /// <summary>Writes pings 1..<paramref name="count"/> with 1 KB <see cref="Pattern"/> payloads, flushing every <paramref name="flushEvery"/> frames and at the end.</summary>
+    public static async Task WritePingsAsync(PipeWriter output, int count, int flushEvery, CancellationToken cancellationToken)
+    {
+        for (var i = 1; i <= count; i++)
+        {
+            FrameEncoder.Write(output, MessageType.Ping, FrameFlags.None, (uint)i, Pattern(1024, i));
+            if (i % flushEvery == 0)
+            {
+                await output.FlushAsync(cancellationToken);
+            }
+        }
+
+        await output.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Reads the pongs of <see cref="WritePingsAsync"/> in order, checking the payload of every <paramref name="checkEvery"/>-th one.</summary>
+    public static async Task ExpectPongsAsync(PipeReader input, FrameDecoder decoder, int count, int checkEvery, CancellationToken cancellationToken, Action<int>? each = null)
+    {
+        for (var i = 1; i <= count; i++)
+        {
+            var pong = await ExpectFrameAsync(input, decoder, cancellationToken);
+            Xunit.Assert.Equal((uint)i, pong.CorrelationId);
+            if (i % checkEvery == 0)
+            {
+                Xunit.Assert.Equal(Pattern(1024, i), pong.Payload);
+            }
+
+            each?.Invoke(i);
+        }
+    }
 }
