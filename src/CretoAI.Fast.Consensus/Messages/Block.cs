@@ -8,10 +8,14 @@ namespace CretoAI.Fast.Consensus.Messages;
 /// <summary>
 /// A block: it extends the block its <see cref="Qc"/> certifies (its parent), carries opaque
 /// transactions and equivocation evidence. Its id is computed from its content in the constructor,
-/// so a block object can never claim an id that does not match what it holds.
+/// so a block object can never claim an id that does not match what it holds: SHA3-256 over a
+/// domain tag, the header fields, the SHA3-256 of each transaction (hashed four at a time, see
+/// <see cref="Sha3Batch"/>) and each piece of evidence.
 /// </summary>
 public sealed class Block
 {
+    private readonly Hash32[] _transactionIds;
+
     public Block(Hash32 chainId, ulong epoch, ulong round, ulong height, QuorumCertificate qc, int proposerIndex, byte[][] transactions, EquivocationEvidence[] evidence, ulong timestampMs = 0)
     {
         TimestampMs = timestampMs;
@@ -23,6 +27,8 @@ public sealed class Block
         ProposerIndex = proposerIndex;
         Transactions = transactions ?? throw new ArgumentNullException(nameof(transactions));
         Evidence = evidence ?? throw new ArgumentNullException(nameof(evidence));
+        _transactionIds = new Hash32[transactions.Length];
+        Sha3Batch.Hash256(transactions, _transactionIds);
         Id = ComputeId();
     }
 
@@ -53,6 +59,13 @@ public sealed class Block
 
     public IReadOnlyList<byte[]> Transactions { get; }
 
+    /// <summary>
+    /// SHA3-256 of each transaction's bytes, in block order: the leaves the block id is computed
+    /// over, and (for signed envelopes) exactly the transaction ids clients know them by, so a node
+    /// never hashes a block's transactions twice.
+    /// </summary>
+    public IReadOnlyList<Hash32> TransactionIds => _transactionIds;
+
     public IReadOnlyList<EquivocationEvidence> Evidence { get; }
 
     /// <summary>The root of the chain for an epoch: round 0, height 0, no proposer.</summary>
@@ -72,7 +85,7 @@ public sealed class Block
     {
         var hash = Sha3.CreateHasher();
         Span<byte> header = stackalloc byte[128];
-        "cretoai-fast/block/v1"u8.CopyTo(header);
+        "cretoai-fast/block/v2"u8.CopyTo(header);
         hash.Append(header[..21]);
         ChainId.CopyTo(header);
         BinaryPrimitives.WriteUInt64LittleEndian(header[32..], Epoch);
@@ -86,12 +99,11 @@ public sealed class Block
         BinaryPrimitives.WriteInt32LittleEndian(header[112..], Evidence.Count);
         BinaryPrimitives.WriteUInt64LittleEndian(header[116..], TimestampMs);
         hash.Append(header[..124]);
-        Span<byte> length = stackalloc byte[4];
-        foreach (var tx in Transactions)
+        Span<byte> leaf = stackalloc byte[Hash32.Size];
+        foreach (var id in _transactionIds)
         {
-            BinaryPrimitives.WriteInt32LittleEndian(length, tx.Length);
-            hash.Append(length);
-            hash.Append(tx);
+            id.CopyTo(leaf);
+            hash.Append(leaf);
         }
 
         foreach (var e in Evidence)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using CretoAI.Fast.Consensus.Messages;
 using CretoAI.Fast.Core;
@@ -69,11 +70,12 @@ public sealed partial class ValidatorNode
         }
 
         // Transactions this node admitted were verified then: the ledger does not check them again
-        // (one verification per transaction per node).
+        // (one verification per transaction per node). The block hashed each envelope for its id
+        // already; those leaves are the transaction ids (SHA3-256 of the envelope).
         var ids = new Hash32[block.Transactions.Count];
         for (var i = 0; i < ids.Length; i++)
         {
-            ids[i] = TransactionIds.Of(block.Transactions[i]);
+            ids[i] = block.TransactionIds[i];
         }
 
         var knownValid = new bool[ids.Length];
@@ -133,7 +135,7 @@ public sealed partial class ValidatorNode
 
     internal int IndexOfValidator(Hash32 id) => _validators.IndexOf(id);
 
-    internal void OnConsensusFrameFromServer(int from, byte[] payload) => OnConsensusFrame(from, payload);
+    internal void OnConsensusFrameFromServer(int from, in ReadOnlySequence<byte> payload) => OnConsensusFrame(from, payload);
 
     /// <summary>Starts streaming commit notices from <paramref name="fromHeight"/> (0: from the next commit) on <paramref name="stream"/>.</summary>
     internal void Subscribe(Net.ReplyStream stream, ulong fromHeight)

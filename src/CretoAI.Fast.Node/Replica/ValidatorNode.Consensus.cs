@@ -303,7 +303,34 @@ public sealed partial class ValidatorNode
     /// Receive path for a validator's consensus frame (thread pool): decode, check every
     /// signature it carries (remembered for the engine), note how far ahead the sender is, queue it.
     /// </summary>
-    private void OnConsensusFrame(int from, byte[] payload)
+    /// <summary>
+    /// Decodes a consensus frame on the receiving thread, straight from the receive buffer when the
+    /// frame is in one piece (the decoder copies out what it keeps), else from a pooled copy: a
+    /// proposal is up to a few MiB, and a fresh array per proposal per follower was a large-object
+    /// allocation the kernel had to fault in and the runtime had to zero.
+    /// </summary>
+    private void OnConsensusFrame(int from, in ReadOnlySequence<byte> payload)
+    {
+        if (payload.IsSingleSegment)
+        {
+            OnConsensusFrame(from, payload.FirstSpan);
+            return;
+        }
+
+        var length = checked((int)payload.Length);
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            payload.CopyTo(rented);
+            OnConsensusFrame(from, rented.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private void OnConsensusFrame(int from, ReadOnlySpan<byte> payload)
     {
         if (ConsensusCodec.TryRead(payload, CodecLimits, out var message) != ConsensusDecodeError.None || message is null)
         {
