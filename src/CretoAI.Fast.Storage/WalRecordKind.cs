@@ -18,6 +18,12 @@ public enum WalRecordKind : byte
     /// <summary>A block the node voted for or proposed but has not seen committed (restart must know it).</summary>
     VotedBlock = 4,
 
+    /// <summary>
+    /// A block is committed: its commit certificate only. The block itself is in a
+    /// <see cref="VotedBlock"/> record of the same log (earlier, or re-written by a later checkpoint).
+    /// </summary>
+    CommittedCertificate = 5,
+
     /// <summary>Anything else an upper layer logs; the payload says what.</summary>
     Other = 255,
 }

@@ -1,6 +1,9 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
+using CretoAI.Fast.Consensus.Messages;
+using CretoAI.Fast.Consensus.Messages.Codec;
 using CretoAI.Fast.Core;
 
 namespace CretoAI.Fast.Node.Replica;
@@ -20,6 +23,11 @@ internal static class ArchivedBlock
         BinaryPrimitives.WriteInt32LittleEndian(head, committedBlock.Length);
         writer.Advance(4);
         writer.Write(committedBlock);
+        AppendOutcome(writer, stateHash, verdicts);
+    }
+
+    private static void AppendOutcome(ArrayBufferWriter<byte> writer, Hash32 stateHash, IReadOnlyList<(byte Verdict, string? Reason)> verdicts)
+    {
         stateHash.CopyTo(writer.GetSpan(Hash32.Size));
         writer.Advance(Hash32.Size);
         BinaryPrimitives.WriteInt32LittleEndian(writer.GetSpan(4), verdicts.Count);
@@ -33,6 +41,21 @@ internal static class ArchivedBlock
             text.CopyTo(span[3..]);
             writer.Advance(3 + text.Length);
         }
+    }
+
+    /// <summary>
+    /// Appends the record for <paramref name="block"/> and its <paramref name="certificate"/>,
+    /// encoding the committed block straight into <paramref name="writer"/> (no intermediate copy).
+    /// </summary>
+    public static void Encode(ArrayBufferWriter<byte> writer, Block block, QuorumCertificate certificate, Hash32 stateHash, IReadOnlyList<(byte Verdict, string? Reason)> verdicts)
+    {
+        var start = writer.WrittenCount;
+        writer.GetSpan(4);
+        writer.Advance(4);
+        CommittedBlockCodec.Write(writer, block, certificate);
+        var length = writer.WrittenCount - start - 4;
+        BinaryPrimitives.WriteInt32LittleEndian(MemoryMarshal.AsMemory(writer.WrittenMemory).Span[start..], length);
+        AppendOutcome(writer, stateHash, verdicts);
     }
 
     /// <summary>The committed-block encoding inside a record (what sync serves).</summary>

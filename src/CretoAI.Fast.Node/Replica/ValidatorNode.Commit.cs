@@ -81,6 +81,7 @@ public sealed partial class ValidatorNode
         var knownValid = new bool[ids.Length];
         _mempool.MarkHeld(ids, knownValid);
         var outcome = ApplyAndArchive(block, item.Certificate, item.Payload, knownValid);
+        _committedUnapplied.TryRemove(block.Id, out _);
         _lastBlockWalAddress = item.WalAddress;
         _appliedHeight = block.Height;
         Interlocked.Add(ref _committedTransactions, (ulong)block.Transactions.Count);
@@ -251,5 +252,6 @@ public sealed partial class ValidatorNode
         }
     }
 
-    private readonly record struct ApplyItem(Block Block, QuorumCertificate Certificate, byte[] Payload, long WalAddress, long CommittedAt);
+    /// <summary>A committed block for the apply thread; <c>Payload</c> is its committed-block encoding when the caller has it (catch-up), else null.</summary>
+    private readonly record struct ApplyItem(Block Block, QuorumCertificate Certificate, byte[]? Payload, long WalAddress, long CommittedAt);
 }

@@ -198,11 +198,25 @@ public sealed partial class ValidatorNode
                 case BlockCommitted c:
                     {
                         writer.ResetWrittenCount();
-                        CommittedBlockCodec.Write(writer, c.Block, c.Certificate);
-                        var payload = writer.WrittenSpan.ToArray();
-                        var address = wal.Append(WalRecordKind.Block, payload);
+                        long address;
+                        if (_votedAboveTip.ContainsKey(c.Block.Id))
+                        {
+                            // The block is in this WAL already (its voted record): record the commit
+                            // by its certificate alone, not a second full copy (up to a few MiB).
+                            // Added before the voted entry is forgotten below, so a checkpoint always
+                            // finds the block in one of the two sets and writes it again.
+                            _committedUnapplied[c.Block.Id] = c.Block;
+                            CommittedBlockCodec.WriteCertificate(writer, c.Certificate);
+                            address = wal.Append(WalRecordKind.CommittedCertificate, writer.WrittenSpan);
+                        }
+                        else
+                        {
+                            CommittedBlockCodec.Write(writer, c.Block, c.Certificate);
+                            address = wal.Append(WalRecordKind.Block, writer.WrittenSpan);
+                        }
+
                         _walHeight = c.Block.Height;
-                        (commits ??= []).Add(new ApplyItem(c.Block, c.Certificate, payload, address, Stopwatch.GetTimestamp()));
+                        (commits ??= []).Add(new ApplyItem(c.Block, c.Certificate, null, address, Stopwatch.GetTimestamp()));
                         dirty = true;
                         break;
                     }

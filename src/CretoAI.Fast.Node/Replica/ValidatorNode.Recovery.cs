@@ -33,6 +33,14 @@ public sealed partial class ValidatorNode
     /// </summary>
     private readonly ConcurrentDictionary<Hash32, Block> _votedAboveTip = new();
 
+    /// <summary>
+    /// Committed blocks whose WAL commit record is a certificate only (the block is in a voted
+    /// record), until the apply thread has archived them. A checkpoint writes these again as voted
+    /// records, like <see cref="_votedAboveTip"/>: it prunes the WAL up to the last applied block,
+    /// which can be after their voted records.
+    /// </summary>
+    private readonly ConcurrentDictionary<Hash32, Block> _committedUnapplied = new();
+
     // Archive records are built here, one block at a time (apply thread, or recovery before it starts).
     private readonly ArrayBufferWriter<byte> _archiveWriter = new(1 << 20);
 
@@ -93,8 +101,11 @@ public sealed partial class ValidatorNode
         }
 
         // 2. The WAL: committed blocks beyond the archive, safety state, voted blocks.
+        // Commit records are collected first and applied after the scan: a certificate-only record
+        // names a block held in a voted record, which a checkpoint may have written after it.
         var fromWal = 0;
         var records = 0;
+        var committed = new WalCommits();
         using (var reader = _storage.Wal.Scan(_storage.Wal.BeginAddress))
         {
             while (reader.TryReadNext(out var record))
@@ -111,18 +122,28 @@ public sealed partial class ValidatorNode
                             }
 
                             _lastBlockWalAddress = record.Address;
-                            if (block!.Height <= _archive.Height)
+                            if (block!.Height > _archive.Height)
                             {
-                                break;
+                                committed.AddBlock(record.Address, block, certificate!);
                             }
 
-                            if (block.Height != _archive.Height + 1)
+                            break;
+                        }
+
+                    case WalRecordKind.CommittedCertificate:
+                        {
+                            var error = CommittedBlockCodec.TryReadCertificate(record.Payload, CodecLimits, out var certificate);
+                            if (error != ConsensusDecodeError.None)
                             {
-                                throw new StorageException(StorageError.StateCorrupt, $"WAL holds committed block {block.Height} but the archive ends at {_archive.Height}; blocks in between are missing.");
+                                throw new StorageException(StorageError.StateCorrupt, $"WAL record at {record.Address} is not a commit certificate ({error}).");
                             }
 
-                            ApplyAndArchive(block, certificate!, record.Payload.ToArray());
-                            fromWal++;
+                            _lastBlockWalAddress = record.Address;
+                            if (certificate!.Height > _archive.Height)
+                            {
+                                committed.AddCertificate(record.Address, certificate);
+                            }
+
                             break;
                         }
 
@@ -133,11 +154,18 @@ public sealed partial class ValidatorNode
                         if (ConsensusCodec.TryRead(record.Payload, CodecLimits, out var message) == ConsensusDecodeError.None && message is BlockResponse { Blocks.Count: 1 } voted)
                         {
                             _votedAboveTip[voted.Blocks[0].Id] = voted.Blocks[0];
+                            committed.AddVoted(voted.Blocks[0]);
                         }
 
                         break;
                 }
             }
+        }
+
+        foreach (var (block, certificate) in committed.Resolve(_archive.Height))
+        {
+            ApplyAndArchive(block, certificate);
+            fromWal++;
         }
 
         _recoveredTip = _archive.Height == 0 ? null : ReadArchived(_archive.Height).Block;
@@ -174,7 +202,7 @@ public sealed partial class ValidatorNode
     }
 
     /// <summary>Applies a committed block to the ledger and archives it with its outcome. Apply thread (or recovery) only.</summary>
-    private BlockOutcome ApplyAndArchive(Block block, QuorumCertificate certificate, byte[] committedBlock, ReadOnlySpan<bool> signatureKnownValid = default)
+    private BlockOutcome ApplyAndArchive(Block block, QuorumCertificate certificate, byte[]? committedBlock = null, ReadOnlySpan<bool> signatureKnownValid = default)
     {
         var outcome = _ledger!.Apply(block, signatureKnownValid);
         var verdicts = new (byte, string?)[block.Transactions.Count];
@@ -185,7 +213,15 @@ public sealed partial class ValidatorNode
 
         var writer = _archiveWriter;
         writer.ResetWrittenCount();
-        ArchivedBlock.Encode(writer, committedBlock, outcome.StateHash, verdicts);
+        if (committedBlock is null)
+        {
+            ArchivedBlock.Encode(writer, block, certificate, outcome.StateHash, verdicts);
+        }
+        else
+        {
+            ArchivedBlock.Encode(writer, committedBlock, outcome.StateHash, verdicts);
+        }
+
         _archive!.Append(block.Height, writer.WrittenSpan);
         return outcome;
     }
@@ -262,9 +298,18 @@ public sealed partial class ValidatorNode
         }
 
         // Encoded again here (checkpoints are rare) rather than kept as bytes beside each block.
+        // The voted set first, then the committed-unapplied one: the consensus thread adds a block
+        // to the second before removing it from the first, so a block moving between them during
+        // this loop is seen at least once.
         var writer = new ArrayBufferWriter<byte>();
-        foreach (var voted in _votedAboveTip.Values)
+        var written = new HashSet<Hash32>();
+        foreach (var voted in _votedAboveTip.Values.Concat(_committedUnapplied.Values))
         {
+            if (!written.Add(voted.Id))
+            {
+                continue;
+            }
+
             writer.ResetWrittenCount();
             ConsensusCodec.Write(writer, new BlockResponse(voted.Epoch, [voted]));
             _storage.Wal.Append(WalRecordKind.VotedBlock, writer.WrittenSpan);

@@ -21,6 +21,22 @@ public sealed class CommittedBlockCodecTests
     }
 
     [Fact]
+    public void A_certificate_alone_round_trips_certifies_its_block_only_and_refuses_trailing_bytes()
+    {
+        var writer = new System.Buffers.ArrayBufferWriter<byte>();
+        CommittedBlockCodec.WriteCertificate(writer, _s.Qc3);
+        Assert.Equal(ConsensusDecodeError.None, CommittedBlockCodec.TryReadCertificate(writer.WrittenSpan, ConsensusCodecLimits.Default, out var certificate));
+        CodecAssert.Equal(_s.Qc3, certificate!);
+        Assert.True(CommittedBlockCodec.Certifies(certificate!, _s.Block3));
+        Assert.False(CommittedBlockCodec.Certifies(certificate!, _s.Block1));
+
+        byte[] longer = [.. writer.WrittenSpan, 0];
+        Assert.Equal(ConsensusDecodeError.TrailingBytes, CommittedBlockCodec.TryReadCertificate(longer, ConsensusCodecLimits.Default, out var refused));
+        Assert.Null(refused);
+        Assert.NotEqual(ConsensusDecodeError.None, CommittedBlockCodec.TryReadCertificate(writer.WrittenSpan[..^1], ConsensusCodecLimits.Default, out _));
+    }
+
+    [Fact]
     public void A_batch_round_trips_in_order()
     {
         CommittedBlock[] batch = [new(_s.Genesis, _s.GenesisQc), new(_s.Block1, _s.Qc1), new(_s.Block3, _s.Qc3)];

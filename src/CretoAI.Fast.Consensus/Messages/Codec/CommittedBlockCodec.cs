@@ -42,6 +42,47 @@ public static class CommittedBlockCodec
         return ConsensusDecodeError.None;
     }
 
+    /// <summary>
+    /// A commit certificate alone: how a node records in its WAL that a block it already holds there
+    /// (as a voted block) is committed, without a second copy of the block. The certificate names
+    /// the block's id, round and height.
+    /// </summary>
+    public static void WriteCertificate(IBufferWriter<byte> writer, QuorumCertificate certificate)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(certificate);
+        var w = new CodecWriter(writer);
+        ConsensusParts.WriteQc(ref w, certificate);
+        w.Flush();
+    }
+
+    public static ConsensusDecodeError TryReadCertificate(ReadOnlySpan<byte> payload, ConsensusCodecLimits limits, out QuorumCertificate? certificate)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        var r = new CodecReader(payload, limits);
+        certificate = ConsensusParts.ReadQc(ref r);
+        if (certificate is null)
+        {
+            return r.Error;
+        }
+
+        if (r.Remaining != 0)
+        {
+            certificate = null;
+            return ConsensusDecodeError.TrailingBytes;
+        }
+
+        return ConsensusDecodeError.None;
+    }
+
+    /// <summary>True when <paramref name="certificate"/> names <paramref name="block"/>'s id, round and height.</summary>
+    public static bool Certifies(QuorumCertificate certificate, Block block)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentNullException.ThrowIfNull(block);
+        return certificate.BlockId == block.Id && certificate.Round == block.Round && certificate.Height == block.Height;
+    }
+
     /// <exception cref="ArgumentException">A certificate does not certify its block.</exception>
     public static void WriteBatch(IBufferWriter<byte> writer, IReadOnlyList<CommittedBlock> blocks)
     {
@@ -117,9 +158,6 @@ public static class CommittedBlockCodec
 
         return new CommittedBlock(block!, certificate);
     }
-
-    private static bool Certifies(QuorumCertificate certificate, Block block) =>
-        certificate.BlockId == block.Id && certificate.Round == block.Round && certificate.Height == block.Height;
 
     private static void CheckPair(Block block, QuorumCertificate certificate)
     {
