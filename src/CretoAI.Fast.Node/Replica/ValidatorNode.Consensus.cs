@@ -25,6 +25,9 @@ public sealed partial class ValidatorNode
     private const long ReofferAfterMs = 5_000;
     private const int CertificateVerifierUses = 20_000;
 
+    [ThreadStatic]
+    private static byte[]? _threadFrameCopy;
+
     private readonly ConcurrentQueue<DriverInput> _driverInputs = new();
     private readonly AutoResetEvent _driverSignal = new(false);
     private readonly ThreadLocal<(CertificateVerifier Verifier, int Uses)> _preverifiers = new();
@@ -331,17 +334,24 @@ public sealed partial class ValidatorNode
             return;
         }
 
+        // A proposal spans many receive-buffer segments, so it is copied into one span first: into
+        // a buffer kept per receiving thread (frames are bounded by the frame limit, and the shared
+        // array pool does not keep arrays of proposal size, so renting from it allocated each time).
+        // Frames over 4 MiB (block responses near the frame limit) get a one-off array, so no
+        // thread keeps more than 4 MiB.
         var length = checked((int)payload.Length);
-        var rented = ArrayPool<byte>.Shared.Rent(length);
-        try
+        var buffer = _threadFrameCopy;
+        if (buffer is null || buffer.Length < length)
         {
-            payload.CopyTo(rented);
-            OnConsensusFrame(from, rented.AsSpan(0, length));
+            buffer = GC.AllocateUninitializedArray<byte>(Math.Max(length, 1 << 20));
+            if (buffer.Length <= 4 << 20)
+            {
+                _threadFrameCopy = buffer;
+            }
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
+
+        payload.CopyTo(buffer);
+        OnConsensusFrame(from, buffer.AsSpan(0, length));
     }
 
     private void OnConsensusFrame(int from, ReadOnlySpan<byte> payload)
