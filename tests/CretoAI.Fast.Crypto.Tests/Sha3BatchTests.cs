@@ -53,6 +53,22 @@ public class Sha3BatchTests
     }
 
     [Fact]
+    public void Slices_of_one_buffer_hash_like_copies_of_them()
+    {
+        var buffer = new byte[20_000];
+        new Random(3).NextBytes(buffer);
+        ReadOnlyMemory<byte>[] slices = [buffer.AsMemory(48, 2592), buffer.AsMemory(3000, 2592), default, buffer.AsMemory(9000, 137), buffer.AsMemory(19_999, 1)];
+        var digests = new Hash32[slices.Length];
+
+        Sha3Batch.Hash256(slices, digests);
+
+        for (var i = 0; i < slices.Length; i++)
+        {
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA3_256.HashData(slices[i].Span)), digests[i].ToString());
+        }
+    }
+
+    [Fact]
     public void Too_few_digests_is_refused()
     {
         var digests = new Hash32[1];

@@ -27,34 +27,46 @@ public static class Sha3Batch
     public static void Hash256(IReadOnlyList<byte[]> messages, Span<Hash32> digests)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        if (digests.Length < messages.Count)
+        var slices = new ReadOnlyMemory<byte>[messages.Count];
+        for (var i = 0; i < slices.Length; i++)
         {
-            throw new ArgumentException($"{messages.Count} messages need {messages.Count} digests; got room for {digests.Length}.", nameof(digests));
+            slices[i] = messages[i];
+        }
+
+        Hash256(slices, digests);
+    }
+
+    /// <summary>Writes SHA3-256 of <c>messages[i]</c> to <c>digests[i]</c> for every i (slices of larger buffers welcome).</summary>
+    public static void Hash256(ReadOnlySpan<ReadOnlyMemory<byte>> messages, Span<Hash32> digests)
+    {
+        if (digests.Length < messages.Length)
+        {
+            throw new ArgumentException($"{messages.Length} messages need {messages.Length} digests; got room for {digests.Length}.", nameof(digests));
         }
 
         var i = 0;
         if (KeccakF1600x4.IsAccelerated)
         {
-            for (; i + 1 < messages.Count; i += 4)
+            for (; i + 1 < messages.Length; i += 4)
             {
-                var count = Math.Min(4, messages.Count - i);
+                var count = Math.Min(4, messages.Length - i);
                 HashGroup(
-                    messages[i],
-                    messages[i + 1],
-                    count > 2 ? messages[i + 2] : [],
-                    count > 3 ? messages[i + 3] : [],
+                    messages[i].Span,
+                    messages[i + 1].Span,
+                    count > 2 ? messages[i + 2].Span : [],
+                    count > 3 ? messages[i + 3].Span : [],
                     digests.Slice(i, count));
             }
         }
 
-        for (; i < messages.Count; i++)
+        for (; i < messages.Length; i++)
         {
-            digests[i] = Sha3.Hash256(messages[i]);
+            digests[i] = Sha3.Hash256(messages[i].Span);
         }
     }
 
     [SkipLocalsInit]
-    private static void HashGroup(byte[] m0, byte[] m1, byte[] m2, byte[] m3, Span<Hash32> digests)
+    private static void HashGroup(ReadOnlySpan<byte> m0, ReadOnlySpan<byte> m1, ReadOnlySpan<byte> m2, ReadOnlySpan<byte> m3, Span<Hash32> digests)
     {
         KeccakLanes4 state = default;
         Span<Vector256<ulong>> lanes = state;
@@ -92,21 +104,21 @@ public static class Sha3Batch
     }
 
     /// <summary>Blocks in the padded stream of a message: the padding always adds at least one byte.</summary>
-    private static int Blocks(byte[] message) => (message.Length / Rate) + 1;
+    private static int Blocks(ReadOnlySpan<byte> message) => (message.Length / Rate) + 1;
 
     /// <summary>Block <paramref name="index"/> of the message's padded stream (zeros past its end).</summary>
-    private static ReadOnlySpan<byte> Block(byte[] message, int blocks, int index, Span<byte> tail)
+    private static ReadOnlySpan<byte> Block(ReadOnlySpan<byte> message, int blocks, int index, Span<byte> tail)
     {
         var start = index * Rate;
         if (index < blocks - 1)
         {
-            return message.AsSpan(start, Rate);
+            return message.Slice(start, Rate);
         }
 
         tail.Clear();
         if (index == blocks - 1)
         {
-            var rest = message.AsSpan(start);
+            var rest = message[start..];
             rest.CopyTo(tail);
             tail[rest.Length] ^= 0x06;
             tail[Rate - 1] ^= 0x80;

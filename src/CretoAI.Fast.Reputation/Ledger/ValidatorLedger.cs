@@ -418,6 +418,27 @@ public sealed class ValidatorLedger
         }
     }
 
+    /// <summary>
+    /// The sender id (SHA3-256 of the public key) of every transaction that parses, four keys at a
+    /// time (<see cref="Sha3Batch"/>); unparseable ones get the digest of nothing, never read.
+    /// </summary>
+    private static Hash32[] SenderIds(IReadOnlyList<byte[]> transactions)
+    {
+        var keys = new ReadOnlyMemory<byte>[transactions.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var bytes = transactions[i];
+            if (SignedTransaction.TryParse(bytes, out _) == TransactionParseError.None)
+            {
+                keys[i] = bytes.AsMemory(SignedTransaction.HeaderSize - SignedTransaction.PublicKeySize, SignedTransaction.PublicKeySize);
+            }
+        }
+
+        var senders = new Hash32[keys.Length];
+        Sha3Batch.Hash256(keys, senders);
+        return senders;
+    }
+
     private List<TransactionOutcome> ApplyTransactions(Block block, ReadOnlySpan<bool> signatureKnownValid, ValidatorSet set, BlockContext at, List<SlashRecord> slashes, List<ByzantineEvidence> evidence)
     {
         var outcomes = new List<TransactionOutcome>(block.Transactions.Count);
@@ -426,6 +447,7 @@ public sealed class ValidatorLedger
         var pending = new List<(int Index, ulong Nonce, ReadOnlyMemory<byte> PublicKey, ReadOnlyMemory<byte> Body)>();
         var items = new List<MLDsa87BatchItem>();
         var toVerify = new List<int>(); // indexes into pending of the items handed to the verifier
+        var senders = SenderIds(block.Transactions);
         for (var i = 0; i < block.Transactions.Count; i++)
         {
             var bytes = block.Transactions[i];
@@ -438,7 +460,7 @@ public sealed class ValidatorLedger
 
             // Every kind goes through the same checks and the same signature batch, payloads and applier
             // kinds included: a Byzantine proposer cannot get an unsigned or foreign transaction applied.
-            var sender = Sha3.Hash256(tx.PublicKey);
+            var sender = senders[i];
             if (tx.ChainId != _chainId)
             {
                 outcomes.Add(new TransactionOutcome(i, tx.Kind, sender, TransactionVerdict.WrongChain, $"signed for chain {tx.ChainId.ToShortString()}, this is {_chainId.ToShortString()}"));
