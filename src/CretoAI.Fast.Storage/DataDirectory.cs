@@ -10,8 +10,16 @@ namespace CretoAI.Fast.Storage;
 /// </summary>
 public sealed class DataDirectory : IDisposable
 {
-    /// <summary>The on-disk format this build writes and the newest it can read.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>
+    /// The on-disk format this build writes and the newest it can read. 2 (2026-12-05): store log
+    /// pages sized to the largest record (2 MiB; format 1 had 16 MiB pages, and FASTER cannot read
+    /// a log with another page size), block ids over transaction digests (`cretoai-fast/block/v2`)
+    /// and certificate-only commit records in the WAL.
+    /// </summary>
+    public const int FormatVersion = 2;
+
+    /// <summary>The oldest format this build reads: older directories are refused with a clear error (there is no in-place migration).</summary>
+    public const int OldestReadableFormat = 2;
 
     /// <summary>Name of the lock file; it is held with an exclusive OS lock while the directory is open.</summary>
     public const string LockFileName = "LOCK";
@@ -187,6 +195,13 @@ public sealed class DataDirectory : IDisposable
             throw new StorageException(
                 StorageError.UnsupportedFormat,
                 $"Data directory '{full}' uses storage format {version}; this build reads format {FormatVersion} and older. Use a newer build.");
+        }
+
+        if (version < OldestReadableFormat)
+        {
+            throw new StorageException(
+                StorageError.UnsupportedFormat,
+                $"Data directory '{full}' uses storage format {version}, written by an older build; this build reads formats {OldestReadableFormat} to {FormatVersion} only (the store's page size and the block id changed) and cannot convert it. Keep running the older build on it, or start this node from an empty data directory: it then catches up from its peers, if they run this build (a new local cluster: 'cretoai-fast testnet init').");
         }
     }
 

@@ -22,10 +22,35 @@ public sealed class DataDirectoryTests
     public void Newer_format_is_refused()
     {
         using var dir = new TempDirectory();
-        File.WriteAllText(Path.Combine(dir.Path, DataDirectory.FormatFileName), "cretoai-fast-storage 2\n");
+        File.WriteAllText(Path.Combine(dir.Path, DataDirectory.FormatFileName), "cretoai-fast-storage 3\n");
         var error = Assert.Throws<StorageException>(() => DataDirectory.Open(dir.Path));
         Assert.Equal(StorageError.UnsupportedFormat, error.Error);
-        Assert.Contains("format 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("format 3", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Format_1_is_refused_with_what_to_do_instead_of_being_misread()
+    {
+        // Format 1 stores had 16 MiB log pages: opening one with today's 2 MiB pages crashed the
+        // process (access violation in FASTER) instead of failing.
+        using var dir = new TempDirectory();
+        File.WriteAllText(Path.Combine(dir.Path, DataDirectory.FormatFileName), "cretoai-fast-storage 1\n");
+        var error = Assert.Throws<StorageException>(() => DataDirectory.Open(dir.Path));
+        Assert.Equal(StorageError.UnsupportedFormat, error.Error);
+        Assert.Contains("format 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("empty data directory", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_new_directory_is_written_as_the_current_format()
+    {
+        using var dir = new TempDirectory();
+        using (DataDirectory.Open(dir.Path))
+        {
+        }
+
+        Assert.Equal($"cretoai-fast-storage {DataDirectory.FormatVersion}", File.ReadAllText(Path.Combine(dir.Path, DataDirectory.FormatFileName)).Trim());
+        Assert.Equal(2, DataDirectory.FormatVersion);
     }
 
     [Fact]
