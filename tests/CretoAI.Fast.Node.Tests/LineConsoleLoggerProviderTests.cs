@@ -98,4 +98,26 @@ public sealed class LineConsoleLoggerProviderTests
 
         Assert.Equal("<6>cat[0] shown\n", output.ToString());
     }
+
+    [Fact]
+    public void A_broken_output_loses_the_line_and_does_not_throw_to_the_caller()
+    {
+        var closed = new StringWriter();
+        closed.Dispose();
+        using var provider = new LineConsoleLoggerProvider(systemd: true, new BrokenWriter(), closed);
+        var logger = provider.CreateLogger("cat");
+
+        var thrown = Record.Exception(() =>
+        {
+            logger.LogInformation("to a broken pipe");
+            logger.LogError("to a closed writer");
+        });
+
+        Assert.Null(thrown);
+    }
+
+    private sealed class BrokenWriter : StringWriter
+    {
+        public override void Write(string? value) => throw new IOException("Broken pipe");
+    }
 }

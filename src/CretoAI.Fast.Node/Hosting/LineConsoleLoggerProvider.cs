@@ -45,8 +45,15 @@ public sealed class LineConsoleLoggerProvider : ILoggerProvider
     {
         lock (_writeLock)
         {
-            _out.Flush();
-            _error.Flush();
+            try
+            {
+                _out.Flush();
+                _error.Flush();
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            {
+                // Nothing more can be written there anyway.
+            }
         }
     }
 
@@ -80,8 +87,15 @@ public sealed class LineConsoleLoggerProvider : ILoggerProvider
         var writer = level >= LogLevel.Warning ? _error : _out;
         lock (_writeLock)
         {
-            writer.Write(text);
-            writer.Flush();
+            try
+            {
+                writer.Write(text);
+                writer.Flush();
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            {
+                // A closed or broken output must not fail the code that logged: the line is lost.
+            }
         }
     }
 
