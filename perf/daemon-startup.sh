@@ -6,7 +6,7 @@
 # For each run: a fresh 4-validator testnet in a temporary directory, validator 0 started alone
 # (its peers are not running, so it stays idle after start-up), the time from process start to
 # READY taken from the daemon's own "started … after process start" log line (it is logged when
-# the host reports READY to systemd) with the CPU time the process had used by then (it moves
+# the host reports READY to systemd) with the CPU time, minor page faults and GCs the process had by then (it moves
 # little when other processes load the machine, so compare that on a busy machine), VmRSS read
 # from /proc after --idle seconds, then SIGTERM.
 # Prints one line per run and a summary line. Publish the binary first:
@@ -64,15 +64,18 @@ for ((run = 1; run <= runs; run++)); do
   echo "run $run: READY ${ready} ms after process start (${cpu:-?} ms of CPU, ${faults:-?} page faults, ${gcs:-?} GCs), idle RSS ${rss} MiB"
   ready_all+=("$ready")
   cpu_all+=("${cpu:-0}")
-  faults_all+=("${faults:-0}")
+  if [[ -n "$faults" ]]; then faults_all+=("$faults"); fi
   rss_all+=("$rss")
 done
 
 sorted_ready=$(printf '%s\n' "${ready_all[@]}" | sort -n)
 sorted_rss=$(printf '%s\n' "${rss_all[@]}" | sort -n)
 sorted_cpu=$(printf '%s\n' "${cpu_all[@]}" | sort -n)
-sorted_faults=$(printf '%s\n' "${faults_all[@]}" | sort -n)
+faults_median="?"
+if [[ ${#faults_all[@]} -gt 0 ]]; then
+  faults_median=$(printf '%s\n' "${faults_all[@]}" | sort -n | sed -n "$(((${#faults_all[@]} + 1) / 2))p")
+fi
 echo "summary: runs=$runs ready_ms min=$(head -1 <<< "$sorted_ready") median=$(sed -n "$(((runs + 1) / 2))p" <<< "$sorted_ready") max=$(tail -1 <<< "$sorted_ready")" \
   "cpu_ms median=$(sed -n "$(((runs + 1) / 2))p" <<< "$sorted_cpu")" \
-  "page_faults median=$(sed -n "$(((runs + 1) / 2))p" <<< "$sorted_faults")" \
+  "page_faults median=$faults_median" \
   "rss_mib min=$(head -1 <<< "$sorted_rss") median=$(sed -n "$(((runs + 1) / 2))p" <<< "$sorted_rss") max=$(tail -1 <<< "$sorted_rss") load=$(cut -d' ' -f1 /proc/loadavg)"
