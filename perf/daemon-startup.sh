@@ -6,7 +6,7 @@
 # For each run: a fresh 4-validator testnet in a temporary directory, validator 0 started alone
 # (its peers are not running, so it stays idle after start-up), the time from process start to
 # READY taken from the daemon's own "started … after process start" log line (it is logged when
-# the host reports READY to systemd) with the CPU time the process had used by then (it moves
+# the host reports READY to systemd) with the CPU time, minor page faults and GCs the process had by then (it moves
 # little when other processes load the machine, so compare that on a busy machine), VmRSS read
 # from /proc after --idle seconds, then SIGTERM.
 # Prints one line per run and a summary line. Publish the binary first:
@@ -35,6 +35,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 ready_all=()
 cpu_all=()
+faults_all=()
 rss_all=()
 for ((run = 1; run <= runs; run++)); do
   dir="$work/run$run"
@@ -49,7 +50,9 @@ for ((run = 1; run <= runs; run++)); do
   done
   sleep "$idle"
   ready=$(grep -o '([0-9]* ms after process start' "$dir/node0.log" | grep -o '[0-9]*' | head -1)
-  cpu=$(grep -o '[0-9]* ms of CPU)' "$dir/node0.log" | grep -o '[0-9]*' | head -1 || true)
+  cpu=$(grep -o '[0-9]* ms of CPU[,)]' "$dir/node0.log" | grep -o '[0-9]*' | head -1 || true)
+  faults=$(grep -o '[0-9]* page faults' "$dir/node0.log" | grep -o '[0-9]*' | head -1 || true)
+  gcs=$(grep -o '[0-9]* GCs)' "$dir/node0.log" | grep -o '[0-9]*' | head -1 || true)
   rss=$(awk '/VmRSS/ { print int($2 / 1024) }' "/proc/$pid/status")
   kill -TERM "$pid"
   wait "$pid" || true
@@ -58,15 +61,21 @@ for ((run = 1; run <= runs; run++)); do
     cat "$dir/node0.log" >&2
     exit 1
   fi
-  echo "run $run: READY ${ready} ms after process start (${cpu:-?} ms of CPU), idle RSS ${rss} MiB"
+  echo "run $run: READY ${ready} ms after process start (${cpu:-?} ms of CPU, ${faults:-?} page faults, ${gcs:-?} GCs), idle RSS ${rss} MiB"
   ready_all+=("$ready")
   cpu_all+=("${cpu:-0}")
+  if [[ -n "$faults" ]]; then faults_all+=("$faults"); fi
   rss_all+=("$rss")
 done
 
 sorted_ready=$(printf '%s\n' "${ready_all[@]}" | sort -n)
 sorted_rss=$(printf '%s\n' "${rss_all[@]}" | sort -n)
 sorted_cpu=$(printf '%s\n' "${cpu_all[@]}" | sort -n)
+faults_median="?"
+if [[ ${#faults_all[@]} -gt 0 ]]; then
+  faults_median=$(printf '%s\n' "${faults_all[@]}" | sort -n | sed -n "$(((${#faults_all[@]} + 1) / 2))p")
+fi
 echo "summary: runs=$runs ready_ms min=$(head -1 <<< "$sorted_ready") median=$(sed -n "$(((runs + 1) / 2))p" <<< "$sorted_ready") max=$(tail -1 <<< "$sorted_ready")" \
   "cpu_ms median=$(sed -n "$(((runs + 1) / 2))p" <<< "$sorted_cpu")" \
+  "page_faults median=$faults_median" \
   "rss_mib min=$(head -1 <<< "$sorted_rss") median=$(sed -n "$(((runs + 1) / 2))p" <<< "$sorted_rss") max=$(tail -1 <<< "$sorted_rss") load=$(cut -d' ' -f1 /proc/loadavg)"

@@ -21,21 +21,24 @@ internal static class ValidatorRun
     {
         var settings = NodeSettingsFile.Load(configPath, overrides);
         settings.ValidateFiles();
-        var genesis = GenesisFile.Load(settings.GenesisFile);
-        var identity = KeyPair.Load(settings.IdentityKeyFile);
-        if (genesis.CreateValidatorSet().IndexOf(identity.NodeId) < 0)
-        {
-            identity.Dispose();
-            throw new InvalidSettingException(
-                "identity_key_file",
-                $"node id {identity.NodeId} of '{settings.IdentityKeyFile}' is not one of the {genesis.Validators.Count} validators in '{settings.GenesisFile}'.");
-        }
 
-        // Storage opens while the host is built and started (see StorageOpening); only for settings that
-        // pass validation, so bad settings are still reported by the host before anything is opened.
+        // Storage opens while the genesis and key are read and the host is built and started (see
+        // StorageOpening); only for settings that pass validation, so bad settings are still reported
+        // by the host before anything is opened. A bad genesis or key closes it again.
         var storage = TryValidate(settings) ? StorageOpening.Start(settings) : null;
+        KeyPair? identity = null;
         try
         {
+            var genesis = GenesisFile.Load(settings.GenesisFile);
+            identity = KeyPair.Load(settings.IdentityKeyFile);
+            if (genesis.CreateValidatorSet().IndexOf(identity.NodeId) < 0)
+            {
+                throw new InvalidSettingException(
+                    "identity_key_file",
+                    $"node id {identity.NodeId} of '{settings.IdentityKeyFile}' is not one of the {genesis.Validators.Count} validators in '{settings.GenesisFile}'.");
+            }
+
+            var key = identity;
             return await ValidatorHost.RunAsync(
                 new ValidatorHostOptions
                 {
@@ -43,7 +46,7 @@ internal static class ValidatorRun
                     NodeFactory = services => new ValidatorNode(
                         settings,
                         genesis,
-                        identity,
+                        key,
                         services.GetRequiredService<ILoggerFactory>(),
                         services.GetRequiredService<PrometheusReplicaObserver>(),
                         storage),
@@ -55,7 +58,7 @@ internal static class ValidatorRun
         finally
         {
             storage?.Dispose();
-            identity.Dispose();
+            identity?.Dispose();
         }
     }
 

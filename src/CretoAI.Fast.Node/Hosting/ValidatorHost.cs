@@ -6,7 +6,6 @@ using CretoAI.Fast.Node.Settings;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 
 namespace CretoAI.Fast.Node.Hosting;
 
@@ -164,22 +163,8 @@ public static class ValidatorHost
             return;
         }
 
-        logging.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Warning);
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("JOURNAL_STREAM")))
-        {
-            // journald stamps each line itself and reads the <N> priority prefix.
-            logging.AddSystemdConsole(console => console.IncludeScopes = false);
-        }
-        else
-        {
-            logging.AddSimpleConsole(console =>
-            {
-                console.SingleLine = true;
-                console.IncludeScopes = false;
-                console.UseUtcTimestamp = true;
-                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            });
-        }
+        // journald stamps each line itself and reads the <N> priority prefix.
+        logging.AddProvider(new LineConsoleLoggerProvider(systemd: !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("JOURNAL_STREAM"))));
     }
 
     private static bool DefaultIsHealthy(IValidatorNode node)

@@ -65,8 +65,8 @@ internal sealed class ValidatorService : IHostedService
         _started = true;
         var status = node.Status;
         _logger.LogInformation(
-            "validator {Node} started in {StartMs} ms ({SinceProcessStartMs} ms after process start, {CpuMs} ms of CPU): height {Height}, round {Round}, epoch {Epoch}",
-            status.NodeId.ToShortString(), clock.ElapsedMilliseconds, MillisecondsSinceProcessStart(), ProcessCpuMilliseconds(), status.Height, status.Round, status.Epoch);
+            "validator {Node} started in {StartMs} ms ({SinceProcessStartMs} ms after process start, {CpuMs} ms of CPU, {PageFaults} page faults, {Collections} GCs): height {Height}, round {Round}, epoch {Epoch}",
+            status.NodeId.ToShortString(), clock.ElapsedMilliseconds, MillisecondsSinceProcessStart(), ProcessCpuMilliseconds(), MinorPageFaults(), GC.CollectionCount(0), status.Height, status.Round, status.Epoch);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -165,6 +165,22 @@ internal sealed class ValidatorService : IHostedService
     // CPU time of every thread so far: unlike the wall-clock figure it barely moves when other
     // processes compete for the cores, so start-up work can be compared on a loaded machine.
     private static long ProcessCpuMilliseconds() => (long)Environment.CpuUsage.TotalTime.TotalMilliseconds;
+
+    /// <summary>Minor page faults of the process so far (Linux; -1 elsewhere): fresh memory touched, a steadier figure than time on a busy machine.</summary>
+    private static long MinorPageFaults()
+    {
+        try
+        {
+            // /proc/self/stat: "pid (comm) state ppid ..."; minflt is the 10th field, the 8th after the ')'.
+            var stat = File.ReadAllText("/proc/self/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[7], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return -1;
+        }
+    }
 
     private static long MillisecondsSinceProcessStart()
     {
