@@ -9,7 +9,8 @@
 # loopback port, and stops both servers at the end.
 #
 # usage: perf/compare-redis.sh [--configs 1x1,1x16,32x1,32x16] [--duration SECONDS] [--warmup SECONDS]
-#                              [--rounds N] [--payload BYTES] [--no-build] [--out DIR]
+#                              [--rounds N] [--payload BYTES] [--no-build] [--out DIR] [--node-args "ARGS"]
+# --node-args: extra options for our node (e.g. "--busy-poll-us 0"); the client is never changed.
 # A short run (about 30 s of load): perf/compare-redis.sh --duration 2 --warmup 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,7 @@ rounds=1
 payload=32
 build=1
 out=artifacts/compare-redis
+node_args=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --configs) configs=$2; shift 2 ;;
@@ -29,7 +31,8 @@ while [ $# -gt 0 ]; do
     --payload) payload=$2; shift 2 ;;
     --no-build) build=0; shift ;;
     --out) out=$2; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --node-args) node_args=$2; shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -55,7 +58,8 @@ loadgen="$out/loadgen/cretoai-fast-loadgen"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 node_port=$(free_port)
 redis_port=$(free_port)
-"$node_bin" node run --listen "127.0.0.1:$node_port" --log-level Warning >"$out/node.log" 2>&1 &
+# shellcheck disable=SC2086 # node_args is a list of options
+"$node_bin" node run --listen "127.0.0.1:$node_port" --log-level Warning $node_args >"$out/node.log" 2>&1 &
 node_pid=$!
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --logfile "$out_abs/redis.log" &
 redis_pid=$!
@@ -65,7 +69,7 @@ for _ in $(seq 100); do grep -q listening "$out/node.log" 2>/dev/null && break; 
 for _ in $(seq 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# ours: cretoai-fast $(git rev-parse --short HEAD 2>/dev/null || echo '?') NativeAOT node, framed Ping ${payload} B; redis: $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/redis-server \1/p'), RESP PING"
+echo "# ours: cretoai-fast $(git rev-parse --short HEAD 2>/dev/null || echo '?') NativeAOT node${node_args:+ ($node_args)}, framed Ping ${payload} B; redis: $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/redis-server \1/p'), RESP PING"
 echo "# client: cretoai-fast-loadgen closed loop, ${duration} s measured after ${warmup} s warm-up, ${rounds} round(s), runs alternate"
 
 # run MODE TARGET C D → "rate p99" of the measured step

@@ -183,7 +183,7 @@ public sealed class FrameServer : IAsyncDisposable
             }
 
             var id = Interlocked.Increment(ref _nextId);
-            var connection = new ServerConnection(id, new SocketPipe(socket, FrameEncoder.FrameLength(_options.MaxPayloadLength), _options.InlineScheduling, _options.NativeEventLoop), this, _options, _logger);
+            var connection = new ServerConnection(id, new SocketPipe(socket, FrameEncoder.FrameLength(_options.MaxPayloadLength), _options.InlineScheduling, _options.NativeEventLoop, _options.BusyPollMicroseconds), this, _options, _logger);
             Counters.ConnectionAccepted();
 
             // Registered before it runs, so a connection that ends at once is still removed.

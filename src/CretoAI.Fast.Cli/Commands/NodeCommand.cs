@@ -32,6 +32,22 @@ internal static class NodeCommand
         var idle = CommonOptions.Seconds("--idle-timeout", "Seconds without received bytes before a session is closed.", 300, 1);
         var handshake = CommonOptions.Seconds("--handshake-timeout", "Seconds a new connection has to complete the authenticated handshake.", 10, 0.1);
         var shutdown = CommonOptions.Seconds("--shutdown-timeout", "Seconds sessions get to finish in-flight work when the node stops.", 5, 0.1);
+        var busyPoll = new Option<int>("--busy-poll-us")
+        {
+            Description = $"Microseconds the receive loop may keep polling after a connection's requests before it sleeps (0: never; at most {TransportOptions.MaxBusyPollMicroseconds}).",
+            DefaultValueFactory = _ => TransportOptions.DefaultBusyPollMicroseconds,
+            Validators =
+            {
+                result =>
+                {
+                    var value = result.GetValueOrDefault<int>();
+                    if (value is < 0 or > TransportOptions.MaxBusyPollMicroseconds)
+                    {
+                        result.AddError($"--busy-poll-us must be between 0 and {TransportOptions.MaxBusyPollMicroseconds} (got {value}).");
+                    }
+                },
+            },
+        };
         var logLevel = CommonOptions.LogLevelOption();
 
         var config = ConfigCommand.ConfigOption();
@@ -43,7 +59,7 @@ internal static class NodeCommand
             "supported; exit 0 after a clean SIGTERM/Ctrl-C stop, 1 on a runtime failure, 2 on bad settings). Without them: a " +
             "transport-only node that authenticates peers and answers pings (benchmarks), configured by the options below.")
         {
-            config, set, listen, chainId, identity, seed, maxConnections, maxPayload, maxInFlight, idle, handshake, shutdown, logLevel,
+            config, set, listen, chainId, identity, seed, maxConnections, maxPayload, maxInFlight, idle, handshake, shutdown, busyPoll, logLevel,
         };
         run.SetAction((result, cancellationToken) => CommonOptions.GuardAsync(async () =>
         {
@@ -67,6 +83,7 @@ internal static class NodeCommand
                 IdleTimeout = TimeSpan.FromSeconds(result.GetValue(idle)),
                 HandshakeTimeout = TimeSpan.FromSeconds(result.GetValue(handshake)),
                 ShutdownTimeout = TimeSpan.FromSeconds(result.GetValue(shutdown)),
+                BusyPollMicroseconds = result.GetValue(busyPoll),
             };
 
             using var loggers = Logging.Create(result.GetValue(logLevel));

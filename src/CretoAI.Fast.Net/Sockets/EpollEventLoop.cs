@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace CretoAI.Fast.Net.Sockets;
@@ -12,6 +13,12 @@ namespace CretoAI.Fast.Net.Sockets;
 /// Level triggering is what makes one read per wake-up safe: bytes left in the socket wake the
 /// loop again. Every pipe operation of a receiver runs on this thread; other threads only post
 /// work to it through <see cref="Post"/>.
+/// <para>
+/// After a wake-up from one connection whose receivers ask for it (<see cref="EpollReceiver.BusyPollTicks"/>,
+/// from <see cref="TransportOptions.BusyPollMicroseconds"/>), the loop may poll with a zero timeout for a
+/// short, adaptive window before it blocks again (<see cref="BusyPollPolicy"/>), so that a peer's next
+/// request does not have to wake a halted CPU.
+/// </para>
 /// </summary>
 internal sealed unsafe class EpollEventLoop
 {
@@ -29,6 +36,7 @@ internal sealed unsafe class EpollEventLoop
     private readonly ConcurrentQueue<EpollReceiver> _posted = new();
     private long _nextToken;
     private int _wakePending;
+    private bool _busyPollRequested;
 
     private EpollEventLoop()
     {
@@ -72,6 +80,11 @@ internal sealed unsafe class EpollEventLoop
     {
         var token = (ulong)Interlocked.Increment(ref _nextToken);
         _receivers[token] = receiver;
+        if (receiver.BusyPollTicks > 0)
+        {
+            Volatile.Write(ref _busyPollRequested, true);
+        }
+
         if (Control(LinuxSyscalls.EpollCtlAdd, fd, ReadEvents, token) != 0)
         {
             _receivers.TryRemove(token, out _);
@@ -117,16 +130,25 @@ internal sealed unsafe class EpollEventLoop
     private void Run()
     {
         var events = (LinuxSyscalls.EpollEvent*)NativeMemory.Alloc(MaxEvents, (nuint)sizeof(LinuxSyscalls.EpollEvent));
+        var busyPoll = new BusyPollPolicy();
         while (true)
         {
-            var count = LinuxSyscalls.EpollWait(_epoll, events, MaxEvents, -1);
-            if (count < 0)
+            // Until a connection asks for polling, the loop costs nothing more than a blocking wait.
+            var polls = Volatile.Read(ref _busyPollRequested);
+            var timeout = polls ? busyPoll.NextTimeout(Stopwatch.GetTimestamp()) : -1;
+            var count = LinuxSyscalls.EpollWait(_epoll, events, MaxEvents, timeout);
+            if (count <= 0)
             {
-                // EINTR: a signal; anything else cannot happen with valid arguments, and
-                // retrying is still the only useful answer.
+                // 0: an empty poll. Below 0, EINTR: a signal; anything else cannot happen with
+                // valid arguments, and retrying is still the only useful answer.
                 continue;
             }
 
+            var wokeAt = polls ? Stopwatch.GetTimestamp() : 0;
+            var readable = 0;
+            var budget = 0L;
+            EpollReceiver? first = null;
+            var oneConnection = true;
             for (var i = 0; i < count; i++)
             {
                 var token = events[i].Data;
@@ -136,8 +158,17 @@ internal sealed unsafe class EpollEventLoop
                 }
                 else if (_receivers.TryGetValue(token, out var receiver))
                 {
+                    readable++;
+                    budget = Math.Max(budget, receiver.BusyPollTicks);
+                    first ??= receiver;
+                    oneConnection &= ReferenceEquals(first, receiver);
                     receiver.OnReadable();
                 }
+            }
+
+            if (polls)
+            {
+                busyPoll.AfterWait(wokeAt, Stopwatch.GetTimestamp(), readable, budget, oneConnection);
             }
         }
     }

@@ -33,9 +33,10 @@ internal sealed class EpollReceiver
     private int _removed;
     private long _bytesReceived;
 
-    public EpollReceiver(EpollEventLoop loop, Socket socket, PipeWriter writer)
+    public EpollReceiver(EpollEventLoop loop, Socket socket, PipeWriter writer, long busyPollTicks = 0)
     {
         _loop = loop;
+        BusyPollTicks = busyPollTicks;
         _socket = socket;
         _writer = writer;
         _fd = (int)socket.SafeHandle.DangerousGetHandle();
@@ -43,6 +44,9 @@ internal sealed class EpollReceiver
     }
 
     public Task Completion => _completion.Task;
+
+    /// <summary>Most time (Stopwatch ticks) the loop may poll after this socket's events; 0: never.</summary>
+    public long BusyPollTicks { get; }
 
     public long BytesReceived => Interlocked.Read(ref _bytesReceived);
 

@@ -30,7 +30,8 @@ public sealed class SocketPipe : IAsyncDisposable
 
     // nativeReceive: receive through our own epoll loop (EpollReceiver) where the platform
     // allows it (LinuxSyscalls.IsSupported); otherwise, and when false, through ReceiveAsync.
-    public SocketPipe(Socket socket, int maxFrameLength, bool inlineScheduling, bool nativeReceive = false)
+    // busyPollMicroseconds: how long that loop may poll after this socket's events (0: never).
+    public SocketPipe(Socket socket, int maxFrameLength, bool inlineScheduling, bool nativeReceive = false, int busyPollMicroseconds = 0)
     {
         _socket = socket;
         _socket.NoDelay = true;
@@ -60,7 +61,8 @@ public sealed class SocketPipe : IAsyncDisposable
         _outputWriter = new QueuedBytesWriter(_output.Writer);
         if (nativeReceive && LinuxSyscalls.IsSupported)
         {
-            _nativeReceiver = new EpollReceiver(EpollEventLoop.Next(), socket, _input.Writer);
+            var busyPollTicks = busyPollMicroseconds * System.Diagnostics.Stopwatch.Frequency / 1_000_000;
+            _nativeReceiver = new EpollReceiver(EpollEventLoop.Next(), socket, _input.Writer, busyPollTicks);
             _receiving = _nativeReceiver.Completion;
         }
         else

@@ -129,6 +129,7 @@ public sealed partial class ValidatorNode : IValidatorNode
                 MaxConnections = _settings.MaxConnections,
                 MaxPayloadLength = _settings.MaxFramePayloadBytes,
                 ShutdownTimeout = TimeSpan.FromSeconds(Math.Max(1, _settings.ShutdownTimeoutSeconds / 3)),
+                BusyPollMicroseconds = _settings.NetBusyPollUs,
             },
             _identity,
             MLDsa87SignatureVerifier.Instance,

@@ -1,5 +1,6 @@
 using System.Net;
 using CretoAI.Fast.Core;
+using CretoAI.Fast.Net;
 using CretoAI.Fast.Routing.Router;
 using CretoAI.Fast.Wire;
 using CretoAI.Fast.Wire.Routing;
@@ -83,6 +84,12 @@ public sealed class NodeSettings
     /// <summary>Most concurrent connections on <see cref="Listen"/> (agents, clients and validators together).</summary>
     public int MaxConnections { get; set; } = 10_240;
 
+    /// <summary>
+    /// Longest time, in microseconds, a receive loop keeps polling after a connection's requests
+    /// before it sleeps (0: never); adaptive within this bound (<see cref="TransportOptions.BusyPollMicroseconds"/>).
+    /// </summary>
+    public int NetBusyPollUs { get; set; } = TransportOptions.DefaultBusyPollMicroseconds;
+
     /// <summary>Bounds of the agent message router (docs/routing.md).</summary>
     public RouterSettings Router { get; } = new();
 
@@ -157,6 +164,7 @@ public sealed class NodeSettings
 
         Range("sync_batch_max_bytes", SyncBatchMaxBytes, MinSyncBatchMaxBytes, MaxFramePayloadBytes);
         Range("shutdown_timeout_seconds", ShutdownTimeoutSeconds, 1, MaxShutdownTimeoutSeconds);
+        Range("net_busy_poll_us", NetBusyPollUs, 0, TransportOptions.MaxBusyPollMicroseconds);
         if (LogLevel is < LogLevel.Trace or > LogLevel.None)
         {
             throw new InvalidSettingException("log_level", $"{(int)LogLevel} is not a log level (Trace, Debug, Information, Warning, Error, Critical, None).");
