@@ -201,9 +201,13 @@ public sealed class DataDirectory : IDisposable
         {
             throw new StorageException(
                 StorageError.UnsupportedFormat,
-                $"Data directory '{full}' uses storage format {version}, written by an older build; this build reads formats {OldestReadableFormat} to {FormatVersion} only (the store's page size and the block id changed) and cannot convert it. Keep running the older build on it, or start this node from an empty data directory: it then catches up from its peers, if they run this build (a new local cluster: 'cretoai-fast testnet init').");
+                $"Data directory '{full}' uses storage format {version}, written by an older build; this build reads {Readable()} only (the store's page size and the block id changed) and cannot convert it. Keep running the older build on it, or start this node from an empty data directory: it then catches up from peers that run this build. A local test cluster made by 'testnet init' or 'cluster up': delete its directory (or use another --dir) and start again.");
         }
     }
+
+    private static string Readable() => OldestReadableFormat == FormatVersion
+        ? $"format {FormatVersion}"
+        : $"formats {OldestReadableFormat} to {FormatVersion}";
 
     private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "...";
 }
