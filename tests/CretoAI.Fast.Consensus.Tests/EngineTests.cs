@@ -98,6 +98,32 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public void Transactions_of_a_proposal_a_timeout_abandoned_are_proposed_again_by_their_node()
+    {
+        var net = new TestNetwork(4);
+        net.Start();
+        net.Run(200);
+        var leader = net.Set.LeaderOf(net.Engines.Max(e => e.Round) + 1);
+        byte[][] transactions = [[7, 7, 7], [8, 8, 8], [9, 9, 9]];
+        net.Offer(leader, transactions);
+
+        // The proposal carrying them is lost on the wire: no QC, the round ends by timeouts.
+        net.RunDropping(m => m.Message is Proposal { Block.Transactions.Count: > 0 });
+        Assert.Empty(net.InFlight);
+        net.FireTimers();
+        net.Run(20_000);
+
+        Assert.Equal(3, net.Engines[leader].RequeuedTransactions);
+        foreach (var chain in net.Committed)
+        {
+            var carried = chain.SelectMany(b => b.Transactions).Where(t => t.Length == 3 && t[0] >= 7).ToList();
+            Assert.Equal(3, carried.Count); // each once, without a re-offer from outside the engine
+        }
+
+        Assert.All(net.Engines.Where((_, i) => i != leader), e => Assert.Equal(0, e.RequeuedTransactions));
+    }
+
+    [Fact]
     public void The_idle_wait_must_stay_below_half_the_round_timeout()
     {
         var net = new TestNetwork(4);

@@ -64,6 +64,11 @@ public sealed class ConsensusEngine
     private ICollection<ConsensusOutput> _out = [];
     private int _requestRotation;
     private Hash32 _lastProposed;
+
+    // This node's latest proposal that carried transactions, until its round ends: if the round
+    // ends by a timeout certificate with no QC for it, its transactions go back to the front of the
+    // queue (they would otherwise wait for the node's re-offer, seconds later).
+    private Block? _ownPending;
     private ulong _deferredRound;
     private long _roundDeadline;
     private int _quietCommits;
@@ -118,6 +123,9 @@ public sealed class ConsensusEngine
     public int Index => _me;
 
     public ulong Round => _round;
+
+    /// <summary>Transactions of this node's own proposals that a timeout abandoned and that were queued again (since start).</summary>
+    public long RequeuedTransactions { get; private set; }
 
     public SafetyState Safety => _safety;
 
@@ -530,11 +538,46 @@ public sealed class ConsensusEngine
         }
 
         ObserveQc(from, tc.HighQc);
+        RequeueIfAbandoned(tc.Round);
         if (tc.Round + 1 > _round)
         {
             _roundsTimedOutInRow++;
             EnterRound(tc.Round + 1, tc);
         }
+    }
+
+    /// <summary>
+    /// A timeout certificate for <paramref name="round"/> ends this node's own proposal of that
+    /// round (or earlier) unless a QC for it formed: its transactions are queued again, first.
+    /// Should the block still be certified through a QC this node has not seen, a transaction may
+    /// appear in a later block too; the ledger refuses such a repeat by its nonce.
+    /// </summary>
+    private void RequeueIfAbandoned(ulong round)
+    {
+        if (_ownPending is not { } own || own.Round > round)
+        {
+            return;
+        }
+
+        _ownPending = null;
+        if (_qcFormed.Contains(own.Round) || _safety.HighQc.BlockId == own.Id)
+        {
+            return;
+        }
+
+        var rest = _mempool.ToArray();
+        _mempool.Clear();
+        foreach (var tx in own.Transactions)
+        {
+            _mempool.Enqueue(tx);
+        }
+
+        foreach (var tx in rest)
+        {
+            _mempool.Enqueue(tx);
+        }
+
+        RequeuedTransactions += own.Transactions.Count;
     }
 
     private void ObserveQc(int from, QuorumCertificate qc)
@@ -684,6 +727,7 @@ public sealed class ConsensusEngine
         var signature = SigningDomain.SignBlockStatement(_signer, SignedKind.Proposal, _config.ChainId, block.Epoch, block.Round, block.Height, block.Id);
         var tc = highQc.Round + 1 == _round ? null : _enteredBy;
         _lastProposed = block.Id;
+        _ownPending = transactions.Length > 0 ? block : null;
         _out.Add(new PersistBlock(block));
         Broadcast(new Proposal(block, signature, tc), toSelf: true);
     }
