@@ -72,11 +72,7 @@ public sealed partial class ValidatorNode
         // Transactions this node admitted were verified then: the ledger does not check them again
         // (one verification per transaction per node). The block hashed each envelope for its id
         // already; those leaves are the transaction ids (SHA3-256 of the envelope).
-        var ids = new Hash32[block.Transactions.Count];
-        for (var i = 0; i < ids.Length; i++)
-        {
-            ids[i] = block.TransactionIds[i];
-        }
+        Hash32[] ids = [.. block.TransactionIds];
 
         var knownValid = new bool[ids.Length];
         _mempool.MarkHeld(ids, knownValid);

@@ -154,7 +154,6 @@ public sealed partial class ValidatorNode
                         if (ConsensusCodec.TryRead(record.Payload, CodecLimits, out var message) == ConsensusDecodeError.None && message is BlockResponse { Blocks.Count: 1 } voted)
                         {
                             _votedAboveTip[voted.Blocks[0].Id] = voted.Blocks[0];
-                            committed.AddVoted(voted.Blocks[0]);
                         }
 
                         break;
@@ -162,7 +161,7 @@ public sealed partial class ValidatorNode
             }
         }
 
-        foreach (var (block, certificate) in committed.Resolve(_archive.Height))
+        foreach (var (block, certificate) in committed.Resolve(_archive.Height, _votedAboveTip))
         {
             ApplyAndArchive(block, certificate);
             fromWal++;

@@ -34,10 +34,13 @@ public sealed class WalCommitsTests
         commits.AddBlock(10, chain[0].Block, chain[0].Certificate);
         commits.AddCertificate(20, chain[1].Certificate);
         commits.AddCertificate(30, chain[2].Certificate);
-        commits.AddVoted(chain[2].Block); // re-written by a checkpoint after the certificate
-        commits.AddVoted(chain[1].Block);
+        var voted = new Dictionary<Hash32, Block>
+        {
+            [chain[2].Block.Id] = chain[2].Block, // re-written by a checkpoint after the certificate
+            [chain[1].Block.Id] = chain[1].Block,
+        };
 
-        var resolved = commits.Resolve(0).ToList();
+        var resolved = commits.Resolve(0, voted).ToList();
 
         Assert.Equal(chain.Select(c => c.Block.Id), resolved.Select(r => r.Block.Id));
         Assert.Equal(chain.Select(c => c.Certificate), resolved.Select(r => r.Certificate));
@@ -53,7 +56,7 @@ public sealed class WalCommitsTests
         commits.AddCertificate(25, chain[1].Certificate);
         commits.AddBlock(30, chain[2].Block, chain[2].Certificate);
 
-        var resolved = commits.Resolve(1).ToList();
+        var resolved = commits.Resolve(1, new Dictionary<Hash32, Block>()).ToList();
 
         Assert.Equal([2UL, 3UL], resolved.Select(r => r.Block.Height));
     }
@@ -65,9 +68,9 @@ public sealed class WalCommitsTests
         var commits = new WalCommits();
         commits.AddBlock(10, chain[0].Block, chain[0].Certificate);
         commits.AddCertificate(4242, chain[1].Certificate);
-        commits.AddVoted(chain[2].Block); // a different block
+        var voted = new Dictionary<Hash32, Block> { [chain[2].Block.Id] = chain[2].Block }; // a different block
 
-        var error = Assert.Throws<StorageException>(() => commits.Resolve(0).ToList());
+        var error = Assert.Throws<StorageException>(() => commits.Resolve(0, voted).ToList());
         Assert.Equal(StorageError.StateCorrupt, error.Error);
         Assert.Contains("4242", error.Message, StringComparison.Ordinal);
         Assert.Contains("no copy", error.Message, StringComparison.Ordinal);
@@ -80,7 +83,7 @@ public sealed class WalCommitsTests
         var commits = new WalCommits();
         commits.AddBlock(30, chain[2].Block, chain[2].Certificate);
 
-        var error = Assert.Throws<StorageException>(() => commits.Resolve(1).ToList());
+        var error = Assert.Throws<StorageException>(() => commits.Resolve(1, new Dictionary<Hash32, Block>()).ToList());
         Assert.Equal(StorageError.StateCorrupt, error.Error);
     }
 }
