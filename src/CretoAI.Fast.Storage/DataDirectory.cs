@@ -14,9 +14,12 @@ public sealed class DataDirectory : IDisposable
     /// The on-disk format this build writes and the newest it can read. 2 (2026-12-05): store log
     /// pages sized to the largest record (2 MiB; format 1 had 16 MiB pages, and FASTER cannot read
     /// a log with another page size), block ids over transaction digests (`cretoai-fast/block/v2`)
-    /// and certificate-only commit records in the WAL.
+    /// and certificate-only commit records in the WAL. 3 (also 2026-12-05, later): 256 KiB WAL pages with larger
+    /// records split into parts (<see cref="WalRecordFlags"/>) and 128 KiB store pages (values up to
+    /// 64 KiB). A format-2 directory is still read and written, with its own page sizes
+    /// (<see cref="NodeStorageOptions.ForFormat"/>); it stays format 2.
     /// </summary>
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
 
     /// <summary>The oldest format this build reads: older directories are refused with a clear error (there is no in-place migration).</summary>
     public const int OldestReadableFormat = 2;
@@ -34,11 +37,15 @@ public sealed class DataDirectory : IDisposable
 
     private readonly FileStream _lock;
 
-    private DataDirectory(string path, FileStream lockStream)
+    private DataDirectory(string path, FileStream lockStream, int format)
     {
         Path = path;
         _lock = lockStream;
+        Format = format;
     }
+
+    /// <summary>The storage format of this directory: what its format file says, or <see cref="FormatVersion"/> for a new one.</summary>
+    public int Format { get; }
 
     /// <summary>Absolute path of the directory.</summary>
     public string Path { get; }
@@ -78,9 +85,9 @@ public sealed class DataDirectory : IDisposable
         var lockStream = AcquireLock(full);
         try
         {
-            CheckOrWriteFormat(full);
+            var format = CheckOrWriteFormat(full);
             WriteHolder(full);
-            return new DataDirectory(full, lockStream);
+            return new DataDirectory(full, lockStream, format);
         }
         catch
         {
@@ -161,7 +168,7 @@ public sealed class DataDirectory : IDisposable
         File.WriteAllText(System.IO.Path.Combine(full, LockHolderFileName), text);
     }
 
-    private static void CheckOrWriteFormat(string full)
+    private static int CheckOrWriteFormat(string full)
     {
         var formatPath = System.IO.Path.Combine(full, FormatFileName);
         if (!File.Exists(formatPath))
@@ -180,7 +187,7 @@ public sealed class DataDirectory : IDisposable
             }
 
             File.Move(tmp, formatPath, overwrite: true);
-            return;
+            return FormatVersion;
         }
 
         var text = File.ReadAllText(formatPath).Trim();
@@ -203,6 +210,8 @@ public sealed class DataDirectory : IDisposable
                 StorageError.UnsupportedFormat,
                 $"Data directory '{full}' uses storage format {version}, written by an older build; this build reads {Readable()} only (the store's page size and the block id changed) and cannot convert it. Keep running the older build on it, or start this node from an empty data directory: it then catches up from peers that run this build. A local test cluster made by 'testnet init' or 'cluster up': delete its directory (or use another --dir) and start again.");
         }
+
+        return version;
     }
 
     private static string Readable() => OldestReadableFormat == FormatVersion

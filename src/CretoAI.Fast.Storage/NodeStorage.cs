@@ -53,6 +53,9 @@ public sealed partial class NodeStorage : IDisposable
         WriteAheadLog? wal = null;
         try
         {
+            options = options.ForFormat(directory.Format);
+            options.Validate();
+
             // The WAL and the shards are separate files, and opening each is mostly allocating and
             // zeroing FASTER's first log pages: open them side by side. Nothing is read or replayed
             // here; which checkpoint to restore is decided below, once the WAL's range is known.

@@ -18,6 +18,44 @@ public sealed class NodeStorageOptions
     /// <summary>Complete checkpoints kept on disk (at least 1). The WAL is kept back to the oldest kept one, so recovery can fall back to it.</summary>
     public int CheckpointsToKeep { get; init; } = 2;
 
+    /// <summary>
+    /// The options to open a directory of storage <paramref name="format"/> with. FASTER reads a log
+    /// only with the page size it was written with, so a format-2 directory keeps format 2's page sizes:
+    /// 4 MiB WAL pages with no split records, and store pages for values up to 1 MiB. Newer formats use
+    /// these options as given.
+    /// </summary>
+    public NodeStorageOptions ForFormat(int format)
+    {
+        if (format >= 3)
+        {
+            return this;
+        }
+
+        return new NodeStorageOptions
+        {
+            DataDirectory = DataDirectory,
+            CreateIfMissing = CreateIfMissing,
+            CheckpointsToKeep = CheckpointsToKeep,
+            Store = new ShardedStoreOptions
+            {
+                ShardCount = Store.ShardCount,
+                KeySize = Store.KeySize,
+                MaxValueSize = 1 << 20,
+                MemoryBudgetPerShardBytes = Store.MemoryBudgetPerShardBytes,
+                HashBucketsPerShard = Store.HashBucketsPerShard,
+            },
+            Wal = new WalOptions
+            {
+                Durability = Wal.Durability,
+                GroupCommitDelay = Wal.GroupCommitDelay,
+                SegmentSizeBits = Wal.SegmentSizeBits,
+                PageSizeBits = 22,
+                MemorySizeBits = 24,
+                MaxRecordSize = (1 << 22) - WalRecordHeader.Size - 64,
+            },
+        };
+    }
+
     public void Validate()
     {
         Store.Validate();

@@ -12,8 +12,11 @@ public sealed class ShardedStoreOptions
     /// <summary>Size of every key in bytes (32 for a <see cref="Hash32"/>).</summary>
     public int KeySize { get; init; } = Hash32.Size;
 
-    /// <summary>Largest value accepted, in bytes.</summary>
-    public int MaxValueSize { get; init; } = 1 << 20;
+    /// <summary>
+    /// Largest value accepted, in bytes (64 KiB: every state record is far smaller). It sets the log
+    /// page size (below), which a directory keeps for life.
+    /// </summary>
+    public int MaxValueSize { get; init; } = 64 << 10;
 
     /// <summary>
     /// In-memory part of each shard's hybrid log, in bytes (rounded down to a power of two, at least 64 KiB).

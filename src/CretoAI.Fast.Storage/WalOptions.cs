@@ -11,17 +11,24 @@ public sealed class WalOptions
     /// <summary>Group commit only: how long the committer waits to gather more records before writing (0 = write as soon as asked).</summary>
     public TimeSpan GroupCommitDelay { get; init; } = TimeSpan.Zero;
 
-    /// <summary>log2 of the log page size; a record (payload + 12-byte header) must fit one page.</summary>
-    public int PageSizeBits { get; init; } = 22;
+    /// <summary>
+    /// log2 of the log page size (256 KiB). A record larger than a page is written as several parts
+    /// (<see cref="WalRecordFlags"/>). FASTER allocates and zeroes the first two pages when the log
+    /// opens, so small pages keep start-up fast; storage format 2 directories keep their 4 MiB pages.
+    /// </summary>
+    public int PageSizeBits { get; init; } = 18;
 
-    /// <summary>log2 of the in-memory tail buffer (at least two pages).</summary>
-    public int MemorySizeBits { get; init; } = 24;
+    /// <summary>log2 of the in-memory tail buffer (at least two pages; 4 MiB). Pages are allocated as the tail reaches them.</summary>
+    public int MemorySizeBits { get; init; } = 22;
 
     /// <summary>log2 of the size of one segment file on disk.</summary>
     public int SegmentSizeBits { get; init; } = 28;
 
-    /// <summary>Largest payload accepted by <see cref="WriteAheadLog.Append"/>.</summary>
+    /// <summary>Largest payload written as one log entry (one page less the header and FASTER's framing); larger ones are split.</summary>
     public int MaxPayloadSize => (1 << PageSizeBits) - WalRecordHeader.Size - 64;
+
+    /// <summary>Largest payload accepted by <see cref="WriteAheadLog.Append"/> (64 MiB); at most <see cref="MaxPayloadSize"/> means records are never split.</summary>
+    public int MaxRecordSize { get; init; } = 64 << 20;
 
     public void Validate()
     {
@@ -33,6 +40,11 @@ public sealed class WalOptions
         if (MemorySizeBits < PageSizeBits + 1 || MemorySizeBits > 34)
         {
             throw new InvalidSettingException(nameof(MemorySizeBits), $"{MemorySizeBits} must be at least PageSizeBits + 1 and at most 34.");
+        }
+
+        if (MaxRecordSize < 1 || MaxRecordSize > 1 << 30)
+        {
+            throw new InvalidSettingException(nameof(MaxRecordSize), $"{MaxRecordSize} is outside 1..1 GiB.");
         }
 
         if (SegmentSizeBits < PageSizeBits || SegmentSizeBits > 40)

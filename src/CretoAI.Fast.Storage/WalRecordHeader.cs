@@ -4,9 +4,11 @@ namespace CretoAI.Fast.Storage;
 
 /// <summary>
 /// The 12 bytes in front of every WAL payload, inside the FasterLog entry:
-/// <c>crc32c u32 | kind u8 | format u8 | reserved u16 (0) | payloadLength u32</c>, little-endian. The CRC covers
+/// <c>crc32c u32 | kind u8 | format u8 | flags u16 | payloadLength u32</c>, little-endian. The CRC covers
 /// bytes 4.. of the header and the payload, so a flipped bit anywhere in the record, a torn record or a
-/// record read from the wrong address is detected before it reaches a caller.
+/// record read from the wrong address is detected before it reaches a caller. The flags (storage format 3;
+/// always 0 before) say whether the record is one part of a record split across log pages
+/// (<see cref="WalRecordFlags"/>).
 /// </summary>
 public static class WalRecordHeader
 {
@@ -15,19 +17,24 @@ public static class WalRecordHeader
     public const byte Format = 1;
 
     /// <summary>Writes the header for <paramref name="payload"/> (already placed after it) into <paramref name="record"/>.</summary>
-    public static void Write(Span<byte> record, WalRecordKind kind, ReadOnlySpan<byte> payload)
+    public static void Write(Span<byte> record, WalRecordKind kind, ReadOnlySpan<byte> payload, WalRecordFlags flags = WalRecordFlags.None)
     {
         record[4] = (byte)kind;
         record[5] = Format;
-        BinaryPrimitives.WriteUInt16LittleEndian(record[6..], 0);
+        BinaryPrimitives.WriteUInt16LittleEndian(record[6..], (ushort)flags);
         BinaryPrimitives.WriteInt32LittleEndian(record[8..], payload.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(record, RecordChecksum.Compute(record[4..Size], payload));
     }
 
     /// <summary>Checks a whole entry; on success returns null and the kind and payload, otherwise why it is invalid.</summary>
-    public static string? Validate(ReadOnlySpan<byte> entry, out WalRecordKind kind, out ReadOnlySpan<byte> payload)
+    public static string? Validate(ReadOnlySpan<byte> entry, out WalRecordKind kind, out ReadOnlySpan<byte> payload) =>
+        Validate(entry, out kind, out payload, out _);
+
+    /// <summary>Checks a whole entry; on success returns null and the kind, flags and payload, otherwise why it is invalid.</summary>
+    public static string? Validate(ReadOnlySpan<byte> entry, out WalRecordKind kind, out ReadOnlySpan<byte> payload, out WalRecordFlags flags)
     {
         kind = WalRecordKind.None;
+        flags = WalRecordFlags.None;
         payload = default;
         if (entry.Length < Size)
         {
@@ -57,7 +64,14 @@ public static class WalRecordHeader
             return "record kind 0 is invalid";
         }
 
+        var bits = BinaryPrimitives.ReadUInt16LittleEndian(entry[6..]);
+        if ((bits & ~(int)WalRecordFlags.All) != 0)
+        {
+            return $"record flags 0x{bits:X4} include unknown bits";
+        }
+
         kind = (WalRecordKind)entry[4];
+        flags = (WalRecordFlags)bits;
         payload = entry[Size..];
         return null;
     }

@@ -24,6 +24,7 @@ public sealed partial class WriteAheadLog : IDisposable
     private readonly SemaphoreSlim _commitRequested = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly long _validUntil;
+    private readonly Lock _appendGate = new();
     private volatile StorageException? _failure;
     private bool _disposed;
 
@@ -99,7 +100,9 @@ public sealed partial class WriteAheadLog : IDisposable
 
     /// <summary>
     /// Adds a record to the tail and returns its address. Not durable until <see cref="Commit"/> returns.
-    /// Thread-safe; allocates nothing (the record is framed in a pooled buffer).
+    /// Thread-safe; allocates nothing (the record is framed in a pooled buffer). A payload larger than one
+    /// log page (<see cref="WalOptions.MaxPayloadSize"/>) is written as consecutive parts, up to
+    /// <see cref="WalOptions.MaxRecordSize"/>; readers return it whole.
     /// </summary>
     public long Append(WalRecordKind kind, ReadOnlySpan<byte> payload)
     {
@@ -109,18 +112,48 @@ public sealed partial class WriteAheadLog : IDisposable
             throw new StorageException(StorageError.InvalidArgument, "WAL record kind 0 is reserved.");
         }
 
-        if (payload.Length > _options.MaxPayloadSize)
+        if (payload.Length > _options.MaxRecordSize)
         {
-            throw new StorageException(StorageError.InvalidArgument, $"WAL payload of {payload.Length} bytes exceeds the {_options.MaxPayloadSize}-byte limit (one log page).");
+            throw new StorageException(StorageError.InvalidArgument, $"WAL payload of {payload.Length} bytes exceeds the {_options.MaxRecordSize}-byte record limit.");
         }
 
-        var size = WalRecordHeader.Size + payload.Length;
+        // One appender at a time, so the parts of a split record are adjacent in the log.
+        lock (_appendGate)
+        {
+            if (payload.Length <= _options.MaxPayloadSize)
+            {
+                return AppendPart(kind, WalRecordFlags.None, default, payload);
+            }
+
+            // First part: the total length, then as much payload as fits; then whole pages; the last part ends it.
+            Span<byte> total = stackalloc byte[sizeof(int)];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(total, payload.Length);
+            var take = _options.MaxPayloadSize - sizeof(int);
+            var address = AppendPart(kind, WalRecordFlags.Continues, total, payload[..take]);
+            var rest = payload[take..];
+            while (rest.Length > _options.MaxPayloadSize)
+            {
+                AppendPart(kind, WalRecordFlags.Continues, default, rest[.._options.MaxPayloadSize]);
+                rest = rest[_options.MaxPayloadSize..];
+            }
+
+            AppendPart(kind, WalRecordFlags.None, default, rest);
+            return address;
+        }
+    }
+
+    // Frames prefix + body as one log entry (at most one page) and enqueues it (internal: tests write damaged splits with it).
+    internal long AppendPart(WalRecordKind kind, WalRecordFlags flags, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> body)
+    {
+        var payloadLength = prefix.Length + body.Length;
+        var size = WalRecordHeader.Size + payloadLength;
         var buffer = ArrayPool<byte>.Shared.Rent(size);
         try
         {
             var record = buffer.AsSpan(0, size);
-            payload.CopyTo(record[WalRecordHeader.Size..]);
-            WalRecordHeader.Write(record, kind, payload);
+            prefix.CopyTo(record[WalRecordHeader.Size..]);
+            body.CopyTo(record[(WalRecordHeader.Size + prefix.Length)..]);
+            WalRecordHeader.Write(record, kind, record[WalRecordHeader.Size..], flags);
             long address;
             var spinner = default(SpinWait);
             while (!_log.TryEnqueue(record, out address))
@@ -173,7 +206,7 @@ public sealed partial class WriteAheadLog : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var from = Math.Max(fromAddress, _log.BeginAddress);
-        return new WalReader(_log, from, CommittedUntilAddress);
+        return new WalReader(_log, from, CommittedUntilAddress, _options.MaxRecordSize);
     }
 
     /// <summary>
@@ -321,7 +354,7 @@ public sealed partial class WriteAheadLog : IDisposable
     private WalRecoveryReport Verify()
     {
         var begin = _log.BeginAddress;
-        using var reader = new WalReader(_log, begin, _log.CommittedUntilAddress);
+        using var reader = new WalReader(_log, begin, _log.CommittedUntilAddress, _options.MaxRecordSize);
         long count = 0;
         while (reader.TryReadNext(out _))
         {
@@ -334,8 +367,21 @@ public sealed partial class WriteAheadLog : IDisposable
             return new WalRecoveryReport(begin, corrupt, count, corrupt, reader.StopReason);
         }
 
+        if (reader.IncompleteAddress is { } incomplete)
+        {
+            // A commit landed between the parts of a split record and the process stopped before the
+            // rest: the record was never acknowledged. Mark it dropped, so no later part is joined to it.
+            var dropped = _log.CommittedUntilAddress - incomplete;
+            AppendPart(WalRecordKind.Other, WalRecordFlags.DropsIncomplete, default, default);
+            CommitNow();
+            LogIncompleteDropped(_logger, _directory, incomplete, dropped);
+        }
+
         return new WalRecoveryReport(begin, _log.CommittedUntilAddress, count, null, null);
     }
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "WAL in {Directory} ended inside a record written in parts, at address {Address} ({Bytes} bytes of parts): it was never wholly committed, so it is dropped (marked, not deleted)")]
+    private static partial void LogIncompleteDropped(ILogger logger, string directory, long address, long bytes);
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Error, Message = "WAL in {Directory} stops at corrupt record {Address}: {Reason}; appends refused")]
     private static partial void LogCorrupt(ILogger logger, string directory, long address, string reason);

@@ -22,10 +22,11 @@ public sealed class DataDirectoryTests
     public void Newer_format_is_refused()
     {
         using var dir = new TempDirectory();
-        File.WriteAllText(Path.Combine(dir.Path, DataDirectory.FormatFileName), "cretoai-fast-storage 3\n");
+        var newer = DataDirectory.FormatVersion + 1;
+        File.WriteAllText(Path.Combine(dir.Path, DataDirectory.FormatFileName), $"cretoai-fast-storage {newer}\n");
         var error = Assert.Throws<StorageException>(() => DataDirectory.Open(dir.Path));
         Assert.Equal(StorageError.UnsupportedFormat, error.Error);
-        Assert.Contains("format 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"format {newer}", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -45,12 +46,15 @@ public sealed class DataDirectoryTests
     public void A_new_directory_is_written_as_the_current_format()
     {
         using var dir = new TempDirectory();
-        using (DataDirectory.Open(dir.Path))
+        using (var created = DataDirectory.Open(dir.Path))
         {
+            Assert.Equal(3, created.Format);
         }
 
         Assert.Equal($"cretoai-fast-storage {DataDirectory.FormatVersion}", File.ReadAllText(Path.Combine(dir.Path, DataDirectory.FormatFileName)).Trim());
-        Assert.Equal(2, DataDirectory.FormatVersion);
+        Assert.Equal(3, DataDirectory.FormatVersion);
+        using var reopened = DataDirectory.Open(dir.Path);
+        Assert.Equal(3, reopened.Format);
     }
 
     [Fact]

@@ -261,4 +261,41 @@ public sealed class NodeStorageTests
             AssertStateAfter(reopened.State, 60);
         }
     }
+
+    [Fact]
+    public void A_format_2_directory_keeps_its_page_sizes_and_its_format()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(Path.Combine(dir.Path, DataDirectory.FormatFileName), "cretoai-fast-storage 2\n");
+        var options = new NodeStorageOptions
+        {
+            DataDirectory = dir.Path,
+            Store = new ShardedStoreOptions { ShardCount = 2, MemoryBudgetPerShardBytes = 8 << 20, HashBucketsPerShard = 1 << 10 },
+        };
+        var large = TestData.Value(1, 100 << 10);
+        using (var storage = NodeStorage.Open(options))
+        {
+            // Format 2's store pages hold values up to 1 MiB; its 4 MiB WAL pages never split a record.
+            storage.State.Upsert(TestData.Key(1), large);
+            Assert.Equal(StorageError.InvalidArgument, Assert.Throws<StorageException>(() => storage.Wal.Append(WalRecordKind.Block, new byte[5 << 20])).Error);
+            storage.Wal.Append(WalRecordKind.Block, TestData.Value(2, 3 << 20));
+            storage.Wal.Commit();
+        }
+
+        Assert.Equal("cretoai-fast-storage 2", File.ReadAllText(Path.Combine(dir.Path, DataDirectory.FormatFileName)).Trim());
+        using (var storage = NodeStorage.Open(options))
+        {
+            using var reader = storage.Wal.Scan(storage.Wal.BeginAddress);
+            Assert.True(reader.TryReadNext(out var record));
+            Assert.True(record.Payload.SequenceEqual(TestData.Value(2, 3 << 20)));
+        }
+
+        // A new directory is format 3: values over 64 KiB are refused, large WAL records are split.
+        using var fresh = new TempDirectory();
+        using var current = NodeStorage.Open(new NodeStorageOptions { DataDirectory = fresh.Path, Store = options.Store });
+        Assert.Equal("cretoai-fast-storage 3", File.ReadAllText(Path.Combine(fresh.Path, DataDirectory.FormatFileName)).Trim());
+        Assert.Equal(StorageError.InvalidArgument, Assert.Throws<StorageException>(() => current.State.Upsert(TestData.Key(1), large)).Error);
+        current.Wal.Append(WalRecordKind.Block, new byte[5 << 20]);
+        current.Wal.Commit();
+    }
 }

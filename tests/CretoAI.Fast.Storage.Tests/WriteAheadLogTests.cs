@@ -118,9 +118,9 @@ public sealed class WriteAheadLogTests
     public void Bad_arguments_are_refused()
     {
         using var dir = new TempDirectory();
-        using var wal = WriteAheadLog.Open(dir.Path, SmallPages);
+        using var wal = WriteAheadLog.Open(dir.Path, new WalOptions { PageSizeBits = 14, MemorySizeBits = 16, SegmentSizeBits = 20, MaxRecordSize = 1 << 16 });
         Assert.Equal(StorageError.InvalidArgument, Assert.Throws<StorageException>(() => wal.Append(WalRecordKind.None, "x"u8)).Error);
-        Assert.Equal(StorageError.InvalidArgument, Assert.Throws<StorageException>(() => wal.Append(WalRecordKind.Block, new byte[1 << 14])).Error);
+        Assert.Equal(StorageError.InvalidArgument, Assert.Throws<StorageException>(() => wal.Append(WalRecordKind.Block, new byte[(1 << 16) + 1])).Error);
     }
 
     [Fact]
