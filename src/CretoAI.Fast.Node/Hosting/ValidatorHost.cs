@@ -6,6 +6,7 @@ using CretoAI.Fast.Node.Settings;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CretoAI.Fast.Node.Hosting;
 
@@ -113,12 +114,18 @@ public static class ValidatorHost
         ConfigureLogging(builder.Logging, options);
 
         var services = builder.Services;
-        services.Configure<HostOptions>(host =>
+
+        // Options the host resolves at start-up are registered as ready values, not through
+        // services.Configure<T>: that path makes the container close its open generic options types
+        // (OptionsManager<T>, OptionsFactory<T>, arrays of IConfigureOptions<T>, ...) at run time,
+        // which NativeAOT does by building each type in its type loader, about a tenth of the CPU
+        // to READY (docs/benchmarks.md, "Daemon").
+        services.AddSingleton(Options.Create(new HostOptions
         {
-            host.ShutdownTimeout = TimeSpan.FromSeconds(Math.Clamp(options.Settings.ShutdownTimeoutSeconds, 1, NodeSettings.MaxShutdownTimeoutSeconds));
-            host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
-        });
-        services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
+            ShutdownTimeout = TimeSpan.FromSeconds(Math.Clamp(options.Settings.ShutdownTimeoutSeconds, 1, NodeSettings.MaxShutdownTimeoutSeconds)),
+            BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost,
+        }));
+        services.AddSingleton(Options.Create(new ConsoleLifetimeOptions { SuppressStatusMessages = true }));
         services.AddSingleton(options);
         services.AddSingleton(options.Settings);
         services.AddSingleton(_ => new PrometheusReplicaObserver());
@@ -149,13 +156,17 @@ public static class ValidatorHost
     private static void ConfigureLogging(ILoggingBuilder logging, ValidatorHostOptions options)
     {
         logging.ClearProviders();
-        var minimum = options.MinimumLogLevel ?? options.Settings.LogLevel;
-        logging.SetMinimumLevel(minimum);
-        if (minimum > LogLevel.Debug)
+
+        // The logger factory's filter, as one fixed value (see the options above for why not Configure).
+        var filter = new LoggerFilterOptions { MinLevel = options.MinimumLogLevel ?? options.Settings.LogLevel };
+        if (filter.MinLevel > LogLevel.Debug)
         {
             // The host logs start and stop failures with their stack traces; ours say it in one line.
-            logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+            filter.Rules.Add(new LoggerFilterRule(providerName: null, categoryName: "Microsoft.Extensions.Hosting", logLevel: LogLevel.None, filter: null));
         }
+
+        logging.Services.AddSingleton<IOptionsMonitor<LoggerFilterOptions>>(new FixedOptionsMonitor<LoggerFilterOptions>(filter));
+        logging.Services.AddSingleton(Options.Create(new LoggerFactoryOptions()));
 
         if (options.ConfigureLogging is { } configure)
         {

@@ -41,7 +41,8 @@ public sealed class ValidatorHostOptions
 
     /// <summary>
     /// Replaces the default log output (one line per event on the console with a UTC timestamp, or
-    /// journald's format with priorities when stdout is the journal).
+    /// journald's format with priorities when stdout is the journal). Add providers here; the
+    /// level filter is <see cref="MinimumLogLevel"/> (filters added to the builder are not used).
     /// </summary>
     public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
 
