@@ -47,6 +47,48 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public void A_block_certified_before_its_proposal_arrives_is_asked_for_without_the_ancestors_already_here()
+    {
+        var net = new TestNetwork(4);
+        net.Start();
+        net.Run(2_000);
+        const int Target = 1;
+        var round = net.Engines[Target].Round + 4;
+        var requests = new List<BlockRequest>();
+        var responses = new List<BlockResponse>();
+        net.RunDropping(m =>
+        {
+            switch (m.Message)
+            {
+                case BlockRequest r when m.From == Target:
+                    requests.Add(r);
+                    break;
+                case BlockResponse r when m.To == Target:
+                    responses.Add(r);
+                    break;
+                case Proposal p when m.To == Target && p.Block.Round == round:
+                    return true; // lost: the target learns of the block only from the votes for it
+            }
+
+            return false;
+        }, maxMessages: 4_000);
+
+        // The target formed the QC from votes and asked for the block with only the ancestors above
+        // its committed tip (two-chain commits: one), not the 32 the protocol allows; it got no more.
+        Assert.NotEmpty(requests);
+        Assert.All(requests, r => Assert.InRange(r.MaxAncestors, 0, 1));
+        Assert.NotEmpty(responses);
+        Assert.All(responses, r => Assert.InRange(r.Blocks.Count, 1, 2));
+        Assert.Equal(0, net.Engines[Target].WantedBlocks);
+        var shortest = net.Committed.Min(c => c.Count);
+        Assert.True(net.Committed[Target].Any(b => b.Round == round), "the target committed the block it had to fetch");
+        for (var h = 0; h < shortest; h++)
+        {
+            Assert.Single(net.Committed.Select(c => c[h].Id).Distinct());
+        }
+    }
+
+    [Fact]
     public void Once_the_chain_is_quiet_an_idle_leader_waits_before_an_empty_block_and_transactions_end_the_wait()
     {
         var net = new TestNetwork(4, idleProposalDelay: 100);

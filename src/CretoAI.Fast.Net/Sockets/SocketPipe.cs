@@ -44,6 +44,7 @@ public sealed class SocketPipe : IAsyncDisposable
         var inputPause = Math.Max(256 * 1024, 2L * maxFrameLength);
         var scheduler = inlineScheduling ? PipeScheduler.Inline : PipeScheduler.ThreadPool;
         _input = new Pipe(new PipeOptions(
+            pool: SegmentPool.Pipes,
             readerScheduler: scheduler,
             writerScheduler: scheduler,
             pauseWriterThreshold: inputPause,
@@ -51,6 +52,7 @@ public sealed class SocketPipe : IAsyncDisposable
             minimumSegmentSize: 16 * 1024,
             useSynchronizationContext: false));
         _output = new Pipe(new PipeOptions(
+            pool: SegmentPool.Pipes,
             readerScheduler: scheduler,
             writerScheduler: scheduler,
             pauseWriterThreshold: Math.Max(1024 * 1024, 2L * maxFrameLength),

@@ -21,7 +21,9 @@ namespace CretoAI.Fast.Node.Replica;
 /// Each link has one bounded send queue drained by one writer that encodes every queued frame
 /// and flushes once per drain, so a burst costs one send call, not one per frame. A full queue
 /// drops the oldest message: consensus recovers lost messages through timeouts, and a slow peer
-/// must never grow our memory.
+/// must never grow our memory. A queued payload is a <see cref="SharedPayload"/>: a broadcast is
+/// one copy referenced by every queue, released by each link once its writer copied it into the
+/// connection's pipe (or its queue dropped it).
 /// </remarks>
 internal sealed class ValidatorLinks : IAsyncDisposable
 {
@@ -87,7 +89,14 @@ internal sealed class ValidatorLinks : IAsyncDisposable
     /// or the payload is over the frame limit (a peer closes a link that carries an oversized frame,
     /// which would lose everything queued behind it).
     /// </summary>
-    public bool Send(int index, MessageType type, uint correlationId, byte[] payload)
+    public bool Send(int index, MessageType type, uint correlationId, byte[] payload) =>
+        Send(index, type, correlationId, SharedPayload.Of(payload));
+
+    /// <summary>
+    /// Queues one frame for validator <paramref name="index"/>, taking a reference to
+    /// <paramref name="payload"/> when it is queued; the caller keeps (and releases) its own.
+    /// </summary>
+    public bool Send(int index, MessageType type, uint correlationId, SharedPayload payload)
     {
         if ((uint)index >= (uint)_byIndex.Length || _byIndex[index] is not { IsUp: true } link)
         {
@@ -105,7 +114,8 @@ internal sealed class ValidatorLinks : IAsyncDisposable
         return true;
     }
 
-    public void Broadcast(MessageType type, byte[] payload)
+    /// <summary>Queues one frame for every other validator; each queue takes its own reference to <paramref name="payload"/>.</summary>
+    public void Broadcast(MessageType type, SharedPayload payload)
     {
         for (var i = 0; i < _byIndex.Length; i++)
         {
@@ -139,8 +149,10 @@ internal sealed class ValidatorLinks : IAsyncDisposable
 
     private sealed class Link(ValidatorLinks owner, EndPoint endpoint)
     {
-        private readonly Channel<(MessageType Type, uint Correlation, byte[] Payload)> _queue =
-            Channel.CreateBounded<(MessageType, uint, byte[])>(new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        private readonly Channel<(MessageType Type, uint Correlation, SharedPayload Payload)> _queue =
+            Channel.CreateBounded<(MessageType Type, uint Correlation, SharedPayload Payload)>(
+                new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+                static dropped => dropped.Payload.Release());
 
         private long _dropped;
         private volatile bool _up;
@@ -153,14 +165,18 @@ internal sealed class ValidatorLinks : IAsyncDisposable
 
         public long Dropped => Interlocked.Read(ref _dropped);
 
-        public void Enqueue(MessageType type, uint correlation, byte[] payload)
+        public void Enqueue(MessageType type, uint correlation, SharedPayload payload)
         {
             if (_queue.Reader.Count >= QueueCapacity)
             {
                 Interlocked.Increment(ref _dropped);
             }
 
-            _queue.Writer.TryWrite((type, correlation, payload));
+            payload.AddReference();
+            if (!_queue.Writer.TryWrite((type, correlation, payload)))
+            {
+                payload.Release(); // the queue was completed; never the case while the node runs
+            }
         }
 
         public async Task RunAsync(CancellationToken stopping)
@@ -248,7 +264,15 @@ internal sealed class ValidatorLinks : IAsyncDisposable
                 var frames = 0;
                 while (frames < 256 && reader.TryRead(out var item))
                 {
-                    FrameEncoder.Write(client.Output, item.Type, FrameFlags.None, item.Correlation, item.Payload);
+                    try
+                    {
+                        FrameEncoder.Write(client.Output, item.Type, FrameFlags.None, item.Correlation, item.Payload.Span);
+                    }
+                    finally
+                    {
+                        item.Payload.Release();
+                    }
+
                     frames++;
                 }
 

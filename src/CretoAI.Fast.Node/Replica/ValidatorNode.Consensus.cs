@@ -36,6 +36,10 @@ public sealed partial class ValidatorNode
     // 4 KB to the block size by doubling, each step a new large-object array the kernel had to
     // fault in (a profile of a loaded cluster showed this as a top cost of the consensus thread).
     private readonly ArrayBufferWriter<byte> _carryWriter = new(1 << 20);
+
+    // Arrays for encoded messages on their way to the links (see SharedPayload): power-of-two sizes
+    // up to 16 MiB, a few of each kept, so a proposal reuses warm memory instead of a fresh array.
+    private readonly ArrayPool<byte> _payloadPool = ArrayPool<byte>.Create(16 << 20, 8);
     private Thread? _driverThread;
     private ConsensusEngine? _engine;
     private ulong _timerRound;
@@ -178,8 +182,8 @@ public sealed partial class ValidatorNode
 
         var wal = _storage!.Wal;
         var dirty = false;
-        List<(int To, byte[] Payload)>? sends = null;
-        List<byte[]>? broadcasts = null;
+        List<(int To, SharedPayload Payload)>? sends = null;
+        List<SharedPayload>? broadcasts = null;
         List<ApplyItem>? commits = null;
         var writer = _carryWriter;
         foreach (var output in outputs)
@@ -268,6 +272,7 @@ public sealed partial class ValidatorNode
             foreach (var (to, payload) in sends)
             {
                 _links!.Send(to, MessageType.ConsensusMessage, 0, payload);
+                payload.Release();
             }
         }
 
@@ -276,6 +281,7 @@ public sealed partial class ValidatorNode
             foreach (var payload in broadcasts)
             {
                 _links!.Broadcast(MessageType.ConsensusMessage, payload);
+                payload.Release();
             }
         }
 
@@ -290,30 +296,55 @@ public sealed partial class ValidatorNode
 
     /// <summary>
     /// Encodes a message for a validator link, within the frame limit: a block response names the
-    /// requested block first and then its ancestors, so an oversized one keeps the first half until
-    /// it fits (the requester asks again for the parent of the oldest block it got).
+    /// requested block first and then its ancestors, so an oversized one keeps the longest prefix
+    /// that fits (the requester asks again for the parent of the oldest block it got).
     /// </summary>
-    private byte[] EncodeForLink(ArrayBufferWriter<byte> writer, ConsensusMessage message)
+    private SharedPayload EncodeForLink(ArrayBufferWriter<byte> writer, ConsensusMessage message) =>
+        Encode(writer, message is BlockResponse response ? FitToFrame(response, _settings.MaxFramePayloadBytes) : message);
+
+    /// <summary>
+    /// The longest prefix of <paramref name="response"/> whose encoding fits
+    /// <paramref name="maxPayloadBytes"/>, and never fewer than one block (a lone block over the limit
+    /// is left for the link to refuse). Measured, not encoded: a response of 33 blocks of a few MiB
+    /// each was encoded whole and then again at each halving, tens of MiB of fresh memory for a
+    /// frame of a few.
+    /// </summary>
+    internal static BlockResponse FitToFrame(BlockResponse response, int maxPayloadBytes)
     {
-        var payload = Encode(writer, message);
-        if (message is BlockResponse response)
+        var blocks = response.Blocks;
+        long length = ConsensusCodec.BlockResponseHeaderBytes;
+        var count = 0;
+        while (count < blocks.Count)
         {
-            var count = response.Blocks.Count;
-            while (payload.Length > _settings.MaxFramePayloadBytes && count > 1)
+            length += ConsensusCodec.EncodedLength(blocks[count]);
+            if (length > maxPayloadBytes && count > 0)
             {
-                count = (count + 1) / 2;
-                payload = Encode(writer, new BlockResponse(response.Epoch, response.Blocks.Take(count).ToArray()));
+                break;
             }
+
+            count++;
         }
 
-        return payload;
+        if (count == blocks.Count)
+        {
+            return response;
+        }
+
+        var kept = new Block[count];
+        for (var i = 0; i < count; i++)
+        {
+            kept[i] = blocks[i];
+        }
+
+        return new BlockResponse(response.Epoch, kept);
     }
 
-    private static byte[] Encode(ArrayBufferWriter<byte> writer, ConsensusMessage message)
+    /// <summary>Encodes into the consensus thread's writer, then copies into a pooled payload the links share.</summary>
+    private SharedPayload Encode(ArrayBufferWriter<byte> writer, ConsensusMessage message)
     {
         writer.ResetWrittenCount();
         ConsensusCodec.Write(writer, message);
-        return writer.WrittenSpan.ToArray();
+        return SharedPayload.CopyOf(writer.WrittenSpan, _payloadPool);
     }
 
     /// <summary>

@@ -77,6 +77,21 @@ public sealed class ConsensusCodecRoundTripTests
         ConsensusSamples.Message.Sample(message => CodecAssert.RoundTrip(message), iter: 300);
 
     [Fact]
+    public void The_measured_length_of_any_block_is_the_length_of_its_encoding() =>
+        ConsensusSamples.BlockGen.Sample(block =>
+        {
+            var encoded = CodecAssert.Encode(new BlockResponse(0, [block]));
+            Assert.Equal(encoded.Length, ConsensusCodec.BlockResponseHeaderBytes + ConsensusCodec.EncodedLength(block));
+        }, iter: 300);
+
+    [Fact]
+    public void The_measured_length_of_the_sample_blocks_with_certificates_and_evidence_is_exact()
+    {
+        var encoded = CodecAssert.Encode(_s.Response);
+        Assert.Equal(encoded.Length, ConsensusCodec.BlockResponseHeaderBytes + _s.Response.Blocks.Sum(ConsensusCodec.EncodedLength));
+    }
+
+    [Fact]
     public void A_decoded_block_whose_content_differs_has_another_id()
     {
         // The id is recomputed from the decoded fields: a flipped transaction byte must not keep the id.

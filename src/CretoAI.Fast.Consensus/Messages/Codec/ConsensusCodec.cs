@@ -71,6 +71,31 @@ public static class ConsensusCodec
         w.Flush();
     }
 
+    /// <summary>Bytes of a <see cref="BlockResponse"/> before its blocks: tag, epoch, block count.</summary>
+    public const int BlockResponseHeaderBytes = 1 + 8 + 4;
+
+    /// <summary>
+    /// The exact number of bytes a block takes inside a proposal or a block response, computed from
+    /// its fields without encoding it: lets a sender choose what fits a frame before writing
+    /// megabytes it would throw away.
+    /// </summary>
+    public static long EncodedLength(Block block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        long length = ConsensusParts.BlockMinBytes - ConsensusParts.QcMinBytes + ConsensusParts.QcLength(block.Qc);
+        foreach (var transaction in block.Transactions)
+        {
+            length += 4 + transaction.Length;
+        }
+
+        foreach (var evidence in block.Evidence)
+        {
+            length += ConsensusParts.EvidenceLength(evidence);
+        }
+
+        return length;
+    }
+
     /// <summary>
     /// Decodes one whole payload. Never throws on any bytes: a malformed, truncated, oversized or
     /// over-long payload is an error value and <paramref name="message"/> is null. Signatures are

@@ -27,6 +27,24 @@ internal static class ConsensusParts
     /// <summary>chain id, epoch, round, height, timestamp, proposer, QC, transaction count, evidence count.</summary>
     public const int BlockMinBytes = Hash32.Size + 8 + 8 + 8 + 8 + 4 + QcMinBytes + 4 + 4;
 
+    // ------------------------------------------------------------------ length
+
+    /// <summary>Bytes <see cref="WriteQc"/> produces for <paramref name="qc"/>.</summary>
+    public static long QcLength(QuorumCertificate qc)
+    {
+        long length = QcMinBytes + (8L * qc.SignerBitmap.Count);
+        foreach (var signature in qc.Signatures)
+        {
+            length += 4 + signature.Length;
+        }
+
+        return length;
+    }
+
+    /// <summary>Bytes <see cref="WriteEvidence"/> produces for <paramref name="evidence"/>.</summary>
+    public static long EvidenceLength(EquivocationEvidence evidence) =>
+        EvidenceMinBytes + evidence.First.Signature.Length + evidence.Second.Signature.Length;
+
     // ------------------------------------------------------------------ write
 
     public static void WriteQc(ref CodecWriter w, QuorumCertificate qc)
