@@ -91,19 +91,10 @@ public sealed class WalSplitRecordTests
     [Fact]
     public void An_incomplete_split_record_at_the_end_is_dropped_and_never_joined_to_later_records()
     {
+        // What a commit between two parts, then a crash, leaves: a first part (declaring 3 pages) and
+        // a middle part, committed, and nothing after them.
         using var dir = new TempDirectory();
-        using (var wal = WriteAheadLog.Open(dir.Path, SmallPages))
-        {
-            wal.Append(WalRecordKind.Block, "before"u8);
-
-            // What a commit between two parts, then a crash, leaves: a first part (declaring 3 pages) and
-            // a middle part, committed, and nothing after them.
-            Span<byte> total = stackalloc byte[4];
-            BinaryPrimitives.WriteInt32LittleEndian(total, 3 * OnePage);
-            wal.AppendPart(WalRecordKind.Block, WalRecordFlags.Continues, total, TestData.Value(7, OnePage - 4));
-            wal.AppendPart(WalRecordKind.Block, WalRecordFlags.Continues, default, TestData.Value(8, OnePage));
-            wal.Commit();
-        }
+        WriteRecordThenParts(dir.Path, WalRecordFlags.Continues, OnePage);
 
         using (var wal = WriteAheadLog.Open(dir.Path, SmallPages))
         {
@@ -130,15 +121,7 @@ public sealed class WalSplitRecordTests
     public void Parts_that_do_not_add_up_to_the_declared_length_stop_the_log_as_corrupt()
     {
         using var dir = new TempDirectory();
-        using (var wal = WriteAheadLog.Open(dir.Path, SmallPages))
-        {
-            wal.Append(WalRecordKind.Block, "before"u8);
-            Span<byte> total = stackalloc byte[4];
-            BinaryPrimitives.WriteInt32LittleEndian(total, 3 * OnePage);
-            wal.AppendPart(WalRecordKind.Block, WalRecordFlags.Continues, total, TestData.Value(7, OnePage - 4));
-            wal.AppendPart(WalRecordKind.Block, WalRecordFlags.None, default, TestData.Value(8, 10));
-            wal.Commit();
-        }
+        WriteRecordThenParts(dir.Path, WalRecordFlags.None, 10);
 
         using var reopened = WriteAheadLog.Open(dir.Path, SmallPages);
         Assert.False(reopened.Recovery.IsClean);
@@ -175,5 +158,18 @@ public sealed class WalSplitRecordTests
         WalRecordHeader.Write(record, WalRecordKind.Block, payload, WalRecordFlags.Continues);
         Assert.Null(WalRecordHeader.Validate(record, out _, out _, out var flags));
         Assert.Equal(WalRecordFlags.Continues, flags);
+    }
+
+    // A whole record "before", then the first part of a record declaring 3 pages and a second part
+    // with the given flags and length, committed: the split is never completed.
+    private static void WriteRecordThenParts(string path, WalRecordFlags secondFlags, int secondLength)
+    {
+        using var wal = WriteAheadLog.Open(path, SmallPages);
+        wal.Append(WalRecordKind.Block, "before"u8);
+        Span<byte> total = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(total, 3 * OnePage);
+        wal.AppendPart(WalRecordKind.Block, WalRecordFlags.Continues, total, TestData.Value(7, OnePage - 4));
+        wal.AppendPart(WalRecordKind.Block, secondFlags, default, TestData.Value(8, secondLength));
+        wal.Commit();
     }
 }
