@@ -26,6 +26,7 @@ public sealed class NodeStorageOptions
     /// </summary>
     public NodeStorageOptions ForFormat(int format)
     {
+        const int Format2WalPageBits = 22; // 4 MiB pages
         if (format >= 3)
         {
             return this;
@@ -49,9 +50,9 @@ public sealed class NodeStorageOptions
                 Durability = Wal.Durability,
                 GroupCommitDelay = Wal.GroupCommitDelay,
                 SegmentSizeBits = Wal.SegmentSizeBits,
-                PageSizeBits = 22,
-                MemorySizeBits = 24,
-                MaxRecordSize = (1 << 22) - WalRecordHeader.Size - 64,
+                PageSizeBits = Format2WalPageBits,
+                MemorySizeBits = Format2WalPageBits + 2,
+                MaxRecordSize = WalOptions.PayloadPerPage(Format2WalPageBits),
             },
         };
     }

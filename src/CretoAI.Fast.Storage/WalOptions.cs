@@ -25,10 +25,13 @@ public sealed class WalOptions
     public int SegmentSizeBits { get; init; } = 28;
 
     /// <summary>Largest payload written as one log entry (one page less the header and FASTER's framing); larger ones are split.</summary>
-    public int MaxPayloadSize => (1 << PageSizeBits) - WalRecordHeader.Size - 64;
+    public int MaxPayloadSize => PayloadPerPage(PageSizeBits);
 
     /// <summary>Largest payload accepted by <see cref="WriteAheadLog.Append"/> (64 MiB); at most <see cref="MaxPayloadSize"/> means records are never split.</summary>
     public int MaxRecordSize { get; init; } = 64 << 20;
+
+    /// <summary>Payload bytes one log entry holds with 2^<paramref name="pageSizeBits"/>-byte pages: the page less the record header and FASTER's framing.</summary>
+    internal static int PayloadPerPage(int pageSizeBits) => (1 << pageSizeBits) - WalRecordHeader.Size - 64;
 
     public void Validate()
     {

@@ -30,7 +30,11 @@ internal static class CommonOptions
         DefaultValueFactory = _ => LogLevel.Information,
     };
 
-    public static Option<int> Positive(string name, string description, int defaultValue, int max) => new(name)
+    public static Option<int> Positive(string name, string description, int defaultValue, int max) =>
+        InRange(name, description, defaultValue, 1, max);
+
+    /// <summary>An integer option that must lie in <paramref name="min"/>..<paramref name="max"/>.</summary>
+    public static Option<int> InRange(string name, string description, int defaultValue, int min, int max) => new(name)
     {
         Description = description,
         DefaultValueFactory = _ => defaultValue,
@@ -39,9 +43,9 @@ internal static class CommonOptions
             result =>
             {
                 var value = result.GetValueOrDefault<int>();
-                if (value < 1 || value > max)
+                if (value < min || value > max)
                 {
-                    result.AddError($"{name} must be between 1 and {max} (got {value}).");
+                    result.AddError($"{name} must be between {min} and {max} (got {value}).");
                 }
             },
         },

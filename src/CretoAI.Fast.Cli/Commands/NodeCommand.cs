@@ -32,22 +32,12 @@ internal static class NodeCommand
         var idle = CommonOptions.Seconds("--idle-timeout", "Seconds without received bytes before a session is closed.", 300, 1);
         var handshake = CommonOptions.Seconds("--handshake-timeout", "Seconds a new connection has to complete the authenticated handshake.", 10, 0.1);
         var shutdown = CommonOptions.Seconds("--shutdown-timeout", "Seconds sessions get to finish in-flight work when the node stops.", 5, 0.1);
-        var busyPoll = new Option<int>("--busy-poll-us")
-        {
-            Description = $"Microseconds the receive loop may keep polling after a connection's requests before it sleeps (0: never; at most {TransportOptions.MaxBusyPollMicroseconds}).",
-            DefaultValueFactory = _ => TransportOptions.DefaultBusyPollMicroseconds,
-            Validators =
-            {
-                result =>
-                {
-                    var value = result.GetValueOrDefault<int>();
-                    if (value is < 0 or > TransportOptions.MaxBusyPollMicroseconds)
-                    {
-                        result.AddError($"--busy-poll-us must be between 0 and {TransportOptions.MaxBusyPollMicroseconds} (got {value}).");
-                    }
-                },
-            },
-        };
+        var busyPoll = CommonOptions.InRange(
+            "--busy-poll-us",
+            $"Microseconds the receive loop may keep polling after a connection's requests before it sleeps (0: never; at most {TransportOptions.MaxBusyPollMicroseconds}).",
+            TransportOptions.DefaultBusyPollMicroseconds,
+            0,
+            TransportOptions.MaxBusyPollMicroseconds);
         var logLevel = CommonOptions.LogLevelOption();
 
         var config = ConfigCommand.ConfigOption();

@@ -49,7 +49,7 @@ public sealed class SocketPipe : IAsyncDisposable
             writerScheduler: scheduler,
             pauseWriterThreshold: inputPause,
             resumeWriterThreshold: inputPause / 2,
-            minimumSegmentSize: 16 * 1024,
+            minimumSegmentSize: SegmentPool.BlockSize,
             useSynchronizationContext: false));
         _output = new Pipe(new PipeOptions(
             pool: SegmentPool.Pipes,
@@ -57,7 +57,7 @@ public sealed class SocketPipe : IAsyncDisposable
             writerScheduler: scheduler,
             pauseWriterThreshold: Math.Max(1024 * 1024, 2L * maxFrameLength),
             resumeWriterThreshold: Math.Max(512 * 1024, maxFrameLength),
-            minimumSegmentSize: 16 * 1024,
+            minimumSegmentSize: SegmentPool.BlockSize,
             useSynchronizationContext: false));
 
         _outputWriter = new QueuedBytesWriter(_output.Writer);
