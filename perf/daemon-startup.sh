@@ -52,7 +52,8 @@ for ((run = 1; run <= runs; run++)); do
   ready=$(grep -o '([0-9]* ms after process start' "$dir/node0.log" | grep -o '[0-9]*' | head -1)
   cpu=$(grep -o '[0-9]* ms of CPU[,)]' "$dir/node0.log" | grep -o '[0-9]*' | head -1 || true)
   faults=$(grep -o '[0-9]* page faults' "$dir/node0.log" | grep -o '[0-9]*' | head -1 || true)
-  gcs=$(grep -o '[0-9]* GCs)' "$dir/node0.log" | grep -o '[0-9]*' | head -1 || true)
+  gcs=$(grep -o '[0-9]* GCs' "$dir/node0.log" | grep -o '[0-9]*' | head -1 || true)
+  pause=$(grep -o 'pausing [0-9]* ms' "$dir/node0.log" | grep -o '[0-9]*' | head -1 || true)
   rss=$(awk '/VmRSS/ { print int($2 / 1024) }' "/proc/$pid/status")
   kill -TERM "$pid"
   wait "$pid" || true
@@ -61,7 +62,7 @@ for ((run = 1; run <= runs; run++)); do
     cat "$dir/node0.log" >&2
     exit 1
   fi
-  echo "run $run: READY ${ready} ms after process start (${cpu:-?} ms of CPU, ${faults:-?} page faults, ${gcs:-?} GCs), idle RSS ${rss} MiB"
+  echo "run $run: READY ${ready} ms after process start (${cpu:-?} ms of CPU, ${faults:-?} page faults, ${gcs:-?} GCs pausing ${pause:-?} ms), idle RSS ${rss} MiB"
   ready_all+=("$ready")
   cpu_all+=("${cpu:-0}")
   if [[ -n "$faults" ]]; then faults_all+=("$faults"); fi

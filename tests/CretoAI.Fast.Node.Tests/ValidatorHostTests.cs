@@ -10,6 +10,7 @@ using CretoAI.Fast.Node.Settings;
 using CretoAI.Fast.Node.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 
 namespace CretoAI.Fast.Node.Tests;
@@ -210,6 +211,42 @@ public sealed class ValidatorHostTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_host_registers_no_start_up_validator_of_its_own()
+    {
+        using var environment = new EnvironmentScope(("NOTIFY_SOCKET", null));
+        var node = new FakeValidatorNode();
+        bool? hadValidator = null;
+        using var stop = new CancellationTokenSource();
+        var options = WithServices(Options(node, new LogCapture()), services => hadValidator = services.Any(descriptor => descriptor.ServiceType == typeof(IStartupValidator)));
+
+        var run = ValidatorHost.RunAsync(options, stop.Token);
+        await node.Started.WaitAsync(Wait);
+        await stop.CancelAsync();
+
+        Assert.Equal(ValidatorExitCode.Clean, await run.WaitAsync(Wait));
+        Assert.False(hadValidator);
+    }
+
+    [Fact]
+    public async Task Options_that_configure_services_validate_on_start_are_still_validated()
+    {
+        using var environment = new EnvironmentScope(("NOTIFY_SOCKET", null));
+        var created = false;
+        var logs = new LogCapture();
+        var options = Options(null, logs, factory: _ =>
+        {
+            created = true;
+            return new FakeValidatorNode();
+        });
+        options = WithServices(options, services => services.AddOptions<ProbeOptions>().Validate(probe => probe.Valid, "the probe options are invalid").ValidateOnStart());
+
+        Assert.Equal(ValidatorExitCode.Failure, await ValidatorHost.RunAsync(options).WaitAsync(Wait));
+
+        Assert.False(created);
+        Assert.Contains(logs.Entries, entry => entry.Level == LogLevel.Error && entry.Message.Contains("the probe options are invalid", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_genesis_error_exits_2()
     {
         using var environment = new EnvironmentScope(("NOTIFY_SOCKET", null));
@@ -309,6 +346,16 @@ public sealed class ValidatorHostTests(ITestOutputHelper output)
         await Assert.ThrowsAsync<SocketException>(async () => await probe.ConnectAsync(IPAddress.Loopback, port));
     }
 
+    private static ValidatorHostOptions WithServices(ValidatorHostOptions options, Action<IServiceCollection> configure) => new()
+    {
+        Settings = options.Settings,
+        NodeFactory = options.NodeFactory,
+        IsHealthy = options.IsHealthy,
+        MinimumLogLevel = options.MinimumLogLevel,
+        ConfigureLogging = options.ConfigureLogging,
+        ConfigureServices = configure,
+    };
+
     private static ValidatorHostOptions Options(
         FakeValidatorNode? node,
         LogCapture logs,
@@ -339,3 +386,9 @@ public sealed class ValidatorHostTests(ITestOutputHelper output)
 
 [CollectionDefinition(nameof(ProcessEnvironmentCollection), DisableParallelization = true)]
 public sealed class ProcessEnvironmentCollection;
+
+/// <summary>Options a test marks ValidateOnStart.</summary>
+public sealed class ProbeOptions
+{
+    public bool Valid { get; set; }
+}

@@ -11,7 +11,7 @@ public sealed class DataDirectoryTests
             var error = Assert.Throws<StorageException>(() => DataDirectory.Open(dir.Path));
             Assert.Equal(StorageError.DirectoryLocked, error.Error);
             Assert.Contains(dir.Path, error.Message, StringComparison.Ordinal);
-            Assert.Contains($"pid {Environment.ProcessId}", error.Message, StringComparison.Ordinal);
+            Assert.Contains($"pid {Environment.ProcessId} ({Path.GetFileName(Environment.ProcessPath)}) since", error.Message, StringComparison.Ordinal);
         }
 
         // Released on dispose.

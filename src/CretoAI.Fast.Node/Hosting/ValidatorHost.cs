@@ -4,6 +4,7 @@ using CretoAI.Fast.Node.Metrics;
 using CretoAI.Fast.Node.Replica;
 using CretoAI.Fast.Node.Settings;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -149,6 +150,13 @@ public static class ValidatorHost
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger(LogCategory)));
         }
 
+        // The builder registers Microsoft.Extensions.Diagnostics metrics with a start-up validator
+        // whose only job is to create their subscription manager. This daemon exports prometheus-net
+        // metrics and validates its settings itself (NodeSettings.Validate), so the validator has
+        // nothing to check; resolving it made NativeAOT's type loader build the options types behind
+        // it at run time, most of the host's own start (docs/benchmarks.md, "Daemon"). Options that
+        // ConfigureServices marks ValidateOnStart bring the validator back, and are validated.
+        services.RemoveAll<IStartupValidator>();
         options.ConfigureServices?.Invoke(services);
         return builder.Build();
     }

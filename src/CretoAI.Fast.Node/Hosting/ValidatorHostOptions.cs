@@ -46,6 +46,9 @@ public sealed class ValidatorHostOptions
     /// </summary>
     public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
 
-    /// <summary>Adds services the node factory needs.</summary>
+    /// <summary>
+    /// Adds services the node factory needs. The host has no start-up validator of its own; options
+    /// added here with ValidateOnStart bring one back and are validated before the node is created.
+    /// </summary>
     public Action<IServiceCollection>? ConfigureServices { get; init; }
 }

@@ -65,8 +65,8 @@ internal sealed class ValidatorService : IHostedService
         _started = true;
         var status = node.Status;
         _logger.LogInformation(
-            "validator {Node} started in {StartMs} ms ({SinceProcessStartMs} ms after process start, {CpuMs} ms of CPU, {PageFaults} page faults, {Collections} GCs): height {Height}, round {Round}, epoch {Epoch}",
-            status.NodeId.ToShortString(), clock.ElapsedMilliseconds, MillisecondsSinceProcessStart(), ProcessCpuMilliseconds(), MinorPageFaults(), GC.CollectionCount(0), status.Height, status.Round, status.Epoch);
+            "validator {Node} started in {StartMs} ms ({SinceProcessStartMs} ms after process start, {CpuMs} ms of CPU, {PageFaults} page faults, {Collections} GCs pausing {GcPauseMs} ms): height {Height}, round {Round}, epoch {Epoch}",
+            status.NodeId.ToShortString(), clock.ElapsedMilliseconds, MillisecondsSinceProcessStart(), ProcessCpuMilliseconds(), MinorPageFaults(), GC.CollectionCount(0), (long)GC.GetTotalPauseDuration().TotalMilliseconds, status.Height, status.Round, status.Epoch);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
