@@ -25,7 +25,8 @@ public class CommandLineTests
     public async Task Every_command_has_help(string[] command)
     {
         using var output = new StringWriter();
-        var exit = await Program.BuildRoot().Parse([.. command, "--help"]).InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output });
+        string[] args = [.. command, "--help"];
+        var exit = await Program.BuildRoot(args).Parse(args).InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output });
         Assert.Equal(0, exit);
         Assert.Contains("Usage:", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("--help", output.ToString(), StringComparison.Ordinal);
@@ -46,10 +47,65 @@ public class CommandLineTests
     [InlineData("demo", "--warmup", "-1")]
     public void Bad_options_are_parse_errors_that_name_the_option(params string[] args)
     {
-        var result = Program.BuildRoot().Parse(args);
+        var result = Program.BuildRoot(args).Parse(args);
         Assert.NotEmpty(result.Errors);
         var option = args.First(a => a.StartsWith("--", StringComparison.Ordinal));
         Assert.Contains(result.Errors, e => e.Message.Contains(option, StringComparison.Ordinal) || e.Message.Contains("Cannot parse", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("cluster", "up", "--validators", "four")]
+    [InlineData("cluster", "up", "--base-port", "high")]
+    [InlineData("cluster", "up", "--rate", "fast")]
+    [InlineData("cluster", "up", "--duration", "long")]
+    [InlineData("ping", "--payload", "big")]
+    [InlineData("demo", "--duration", "1s")]
+    [InlineData("node", "run", "--max-connections", "many")]
+    [InlineData("status", "--node", "127.0.0.1:7400", "--timeout", "soon")]
+    public async Task A_value_that_is_not_a_number_is_a_parse_error_not_a_crash(params string[] args)
+    {
+        var result = Program.BuildRoot(args).Parse(args);
+        var option = args.Last(a => a.StartsWith("--", StringComparison.Ordinal));
+        var error = Assert.Single(result.Errors);
+        Assert.Contains(option, error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{args[^1]}'", error.Message, StringComparison.Ordinal);
+
+        using var output = new StringWriter();
+        using var errors = new StringWriter();
+        var exit = await result.InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = errors });
+        Assert.NotEqual(0, exit);
+        Assert.Contains(option, errors.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_command_table_names_each_command_as_it_calls_itself()
+    {
+        var full = Program.BuildRoot();
+        Assert.Equal(Program.Commands.Select(c => c.Name), full.Subcommands.Select(c => c.Name));
+        foreach (var (name, _) in Program.Commands)
+        {
+            var only = Program.BuildRoot([name, "--help"]);
+            Assert.Equal(name, Assert.Single(only.Subcommands).Name);
+        }
+    }
+
+    [Theory]
+    [InlineData("node", "run", "--config", "/etc/cretoai-fast/node.json", "--set", "log_level=Debug")]
+    [InlineData("node", "run", "--max-connections", "0")]
+    [InlineData("tx", "submit", "--node", "127.0.0.1:7400", "--wait")]
+    [InlineData("status", "--node", "127.0.0.1:7400", "--json")]
+    [InlineData("cluster", "up", "--validators", "four")]
+    [InlineData("keys", "frobnicate")]
+    [InlineData("nod", "run")]
+    [InlineData("--version")]
+    public void A_command_line_parses_the_same_with_only_its_command_built(params string[] args)
+    {
+        var full = Program.BuildRoot().Parse(args);
+        var only = Program.BuildRoot(args).Parse(args);
+
+        Assert.Equal(full.CommandResult.Command.Name, only.CommandResult.Command.Name);
+        Assert.Equal(full.Errors.Select(e => e.Message), only.Errors.Select(e => e.Message));
+        Assert.Equal(full.Tokens.Select(t => (t.Value, t.Type)), only.Tokens.Select(t => (t.Value, t.Type)));
     }
 
     [Fact]

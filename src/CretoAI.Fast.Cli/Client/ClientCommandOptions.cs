@@ -24,7 +24,11 @@ internal static class ClientCommandOptions
         {
             result =>
             {
-                var value = result.GetValueOrDefault<double>();
+                if (!Commands.CommonOptions.TryGetValue<double>(result, out var value))
+                {
+                    return;
+                }
+
                 if (double.IsNaN(value) || value <= 0 || value > 86_400)
                 {
                     result.AddError($"--timeout must be more than 0 and at most 86400 seconds (got {value}).");

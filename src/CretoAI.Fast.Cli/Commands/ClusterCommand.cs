@@ -33,7 +33,11 @@ internal static class ClusterCommand
             {
                 result =>
                 {
-                    var value = result.GetValueOrDefault<int>();
+                    if (!CommonOptions.TryGetValue<int>(result, out var value))
+                    {
+                        return;
+                    }
+
                     if (value is < 1024 or > 65_000)
                     {
                         result.AddError($"--base-port must be between 1024 and 65000 (got {value}).");
@@ -49,7 +53,11 @@ internal static class ClusterCommand
             {
                 result =>
                 {
-                    var value = result.GetValueOrDefault<double>();
+                    if (!CommonOptions.TryGetValue<double>(result, out var value))
+                    {
+                        return;
+                    }
+
                     if (double.IsNaN(value) || value <= 0 || value > 100_000)
                     {
                         result.AddError($"--rate must be more than 0 and at most 100000 transactions per second (got {value}).");
@@ -66,7 +74,11 @@ internal static class ClusterCommand
             {
                 result =>
                 {
-                    var value = result.GetValueOrDefault<double>();
+                    if (!CommonOptions.TryGetValue<double>(result, out var value))
+                    {
+                        return;
+                    }
+
                     if (double.IsNaN(value) || value < 0 || value > 7 * 86_400)
                     {
                         result.AddError($"--duration must be between 0 and 604800 seconds (got {value}).");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using CretoAI.Fast.Core;
 using Microsoft.Extensions.Logging;
 
@@ -30,6 +31,26 @@ internal static class CommonOptions
         DefaultValueFactory = _ => LogLevel.Information,
     };
 
+    /// <summary>
+    /// The option's value for a validator, or false when its text did not convert to
+    /// <typeparamref name="T"/>: the parser reports that itself ("Cannot parse argument 'x' for option
+    /// '--validators' ..."), and reading the value would throw out of the parse instead.
+    /// </summary>
+    public static bool TryGetValue<T>(OptionResult result, out T value)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        try
+        {
+            value = result.GetValueOrDefault<T>()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default!;
+            return false;
+        }
+    }
+
     public static Option<int> Positive(string name, string description, int defaultValue, int max) =>
         InRange(name, description, defaultValue, 1, max);
 
@@ -42,7 +63,11 @@ internal static class CommonOptions
         {
             result =>
             {
-                var value = result.GetValueOrDefault<int>();
+                if (!CommonOptions.TryGetValue<int>(result, out var value))
+                {
+                    return;
+                }
+
                 if (value < min || value > max)
                 {
                     result.AddError($"{name} must be between {min} and {max} (got {value}).");
@@ -59,7 +84,11 @@ internal static class CommonOptions
         {
             result =>
             {
-                var value = result.GetValueOrDefault<double>();
+                if (!CommonOptions.TryGetValue<double>(result, out var value))
+                {
+                    return;
+                }
+
                 if (double.IsNaN(value) || value < min || value > 86_400)
                 {
                     result.AddError($"{name} must be between {min} and 86400 seconds (got {value}).");

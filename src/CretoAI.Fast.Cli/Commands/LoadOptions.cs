@@ -38,7 +38,11 @@ internal sealed class LoadOptions
             {
                 result =>
                 {
-                    var value = result.GetValueOrDefault<int>();
+                    if (!CommonOptions.TryGetValue<int>(result, out var value))
+                    {
+                        return;
+                    }
+
                     if (value is < 0 or > 1024 * 1024)
                     {
                         result.AddError($"--payload must be between 0 and 1048576 bytes (got {value}).");

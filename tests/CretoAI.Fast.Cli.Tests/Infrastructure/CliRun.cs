@@ -9,7 +9,7 @@ internal static class CliRun
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exit = await Program.BuildRoot().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        var exit = await Program.BuildRoot(args).Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
         return (exit, output.ToString(), error.ToString());
     }
 }
