@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using CretoAI.Fast.Node.Metrics;
 using CretoAI.Fast.Node.Replica;
 using Microsoft.Extensions.Hosting;
@@ -182,10 +183,26 @@ internal sealed class ValidatorService : IHostedService
         }
     }
 
+    /// <summary>
+    /// Name of a variable the published executable's start-up shim sets, before the runtime starts,
+    /// to the Unix time in nanoseconds (src/CretoAI.Fast.Cli/Native/startup_shim.c).
+    /// </summary>
+    internal const string ProcessStartedSymbol = "cretoai_fast_process_started_unix_ns";
+
+    // From the shim's clock reading when the executable has one (within the dynamic loader's ~1-2 ms
+    // of exec); otherwise from /proc, whose start time counts in 10 ms clock ticks and reads up to a
+    // tick high and more (docs/benchmarks.md, "Daemon", fourth pass).
     private static long MillisecondsSinceProcessStart()
     {
         try
         {
+            if (NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), ProcessStartedSymbol, out var address)
+                && Marshal.ReadInt64(address) is > 0 and var startedNs)
+            {
+                var nowNs = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
+                return (nowNs - startedNs) / 1_000_000;
+            }
+
             using var process = Process.GetCurrentProcess();
             return (long)(DateTime.Now - process.StartTime).TotalMilliseconds;
         }

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Checks the published binary's start-up shim (src/CretoAI.Fast.Cli/Native/startup_hugepages.c):
-# the executable's bss, where the NativeAOT runtime writes its type data before main(), must be
+# Checks the published binary's start-up shim (src/CretoAI.Fast.Cli/Native/startup_shim.c): it
+# exports the start time the daemon's READY log line counts from, and the executable's bss, where
+# the NativeAOT runtime writes its type data before main(), must be
 # eligible for transparent huge pages (smaps "THPeligible: 1"), and with CRETOAI_FAST_NO_HUGEPAGES=1
 # it must not be (when the kernel's mode is "madvise"; "always" makes every mapping eligible, and
 # "never" none, so those modes check only what they can). Usage:
-#   tools/check-startup-hugepages.sh PATH/TO/cretoai-fast
+#   tools/check-startup-shim.sh PATH/TO/cretoai-fast
 set -euo pipefail
 
-bin="${1:?usage: tools/check-startup-hugepages.sh PATH/TO/cretoai-fast}"
+bin="${1:?usage: tools/check-startup-shim.sh PATH/TO/cretoai-fast}"
+if ! nm -D --defined-only "$bin" | grep -qw cretoai_fast_process_started_unix_ns; then
+  echo "error: $bin does not export cretoai_fast_process_started_unix_ns; the start-up shim is not linked in" >&2
+  exit 1
+fi
 mode_file=/sys/kernel/mm/transparent_hugepage/enabled
 if [[ ! -r "$mode_file" ]]; then
   echo "startup huge pages: skipped, this kernel has no transparent huge pages ($mode_file)"
