@@ -48,7 +48,7 @@ public static class Program
     /// The command tree; exposed for tests that parse command lines without running them. When the
     /// first of <paramref name="args"/> names a command, only that command is built under the root:
     /// such a command line parses the same, and every start (the daemon's included) skips building
-    /// the other ten, about 1.5 ms of a ~50 ms start-up (docs/benchmarks.md, "Daemon"). Anything else
+    /// the other ten (all eleven took ~2 ms of a traced start-up, docs/benchmarks.md, "Daemon"). Anything else
     /// (no arguments, an option or response file first, a misspelt command) gets the whole tree, so
     /// help and suggestions still see every command.
     /// </summary>

@@ -77,6 +77,16 @@ public class CommandLineTests
         Assert.Contains(option, errors.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("node", "run", "--config", "")]
+    [InlineData("config", "check", "--config", "")]
+    public async Task An_empty_config_path_exits_2_as_a_bad_setting_not_an_unhandled_exception(params string[] args)
+    {
+        var (exit, _, error) = await Infrastructure.CliRun.RunAsync(args);
+        Assert.Equal(2, exit);
+        Assert.DoesNotContain("Unhandled exception", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_command_table_names_each_command_as_it_calls_itself()
     {

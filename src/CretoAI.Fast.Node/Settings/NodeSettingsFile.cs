@@ -101,6 +101,11 @@ public static class NodeSettingsFile
         }
         else
         {
+            if (string.IsNullOrWhiteSpace(configPath))
+            {
+                throw new InvalidSettingException("--config", "the config file path is empty; give the path of a settings file (see 'cretoai-fast testnet init' or tools/cretoai-fast.sample.json).");
+            }
+
             var full = Path.GetFullPath(configPath);
             baseDirectory = Path.GetDirectoryName(full) ?? Directory.GetCurrentDirectory();
             ApplyFile(settings, configPath, sources);

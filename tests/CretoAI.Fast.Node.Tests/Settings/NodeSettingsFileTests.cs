@@ -183,6 +183,15 @@ public sealed class NodeSettingsFileTests : IDisposable
     }
 
     [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void An_empty_config_path_is_refused_with_a_setting_error(string path)
+    {
+        var error = Assert.Throws<InvalidSettingException>(() => NodeSettingsFile.Load(path, NoEnvironment, null));
+        Assert.StartsWith("Setting '--config': the config file path is empty", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("listen", "Setting '--set': 'listen' is not setting=value")]
     [InlineData("=x", "Setting '--set': '=x' is not setting=value")]
     [InlineData("data-dir=x", "Setting 'data-dir': not a setting")]
