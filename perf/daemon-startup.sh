@@ -33,6 +33,7 @@ if [[ ! -x "$bin" ]]; then
   exit 2
 fi
 
+here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 ready_all=()
@@ -45,7 +46,6 @@ for ((run = 1; run <= runs; run++)); do
   base=$((21000 + run * 10))
   "$bin" testnet init --validators 4 --out "$dir" --base-port "$base" > /dev/null
   config=$(ls "$dir"/node0/*.json | grep -v genesis | head -1)
-  here=$(cd "$(dirname "$0")" && pwd)
   notified=""
   if command -v python3 > /dev/null; then
     read -r notified pid < <(python3 "$here/notify-ready.py" "$dir/node0.log" "$bin" node run --config "$config") || true

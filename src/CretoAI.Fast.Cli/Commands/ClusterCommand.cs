@@ -25,26 +25,12 @@ internal static class ClusterCommand
             Description = "Directory of the testnet: node<i>/cretoai-fast.json, keys, genesis, data and node<i>/node.log. Created as 'testnet init --out DIR' would if it holds none; kept for the next run.",
             DefaultValueFactory = _ => "testnet",
         };
-        var basePort = new Option<int>("--base-port")
-        {
-            Description = $"Node i listens on 127.0.0.1:(base port + i) and serves metrics on base port + {TestnetCommand.MetricsPortOffset} + i, for a new testnet.",
-            DefaultValueFactory = _ => CliDefaults.Port,
-            Validators =
-            {
-                result =>
-                {
-                    if (!CommonOptions.TryGetValue<int>(result, out var value))
-                    {
-                        return;
-                    }
-
-                    if (value is < 1024 or > 65_000)
-                    {
-                        result.AddError($"--base-port must be between 1024 and 65000 (got {value}).");
-                    }
-                },
-            },
-        };
+        var basePort = CommonOptions.InRange(
+            "--base-port",
+            $"Node i listens on 127.0.0.1:(base port + i) and serves metrics on base port + {TestnetCommand.MetricsPortOffset} + i, for a new testnet.",
+            CliDefaults.Port,
+            1024,
+            65_000);
         var rate = new Option<double>("--rate")
         {
             Description = "Offered load in transactions per second, open loop (sent on schedule whatever the replies).",
@@ -66,26 +52,12 @@ internal static class ClusterCommand
             },
         };
         var agents = CommonOptions.Positive("--agents", "Load agents: each a fresh ML-DSA-87 key sending transactions with its own nonces to one node.", 64, 100_000);
-        var duration = new Option<double>("--duration")
-        {
-            Description = "Stop by itself after this many seconds (exit 1 if no block was committed); 0 runs until Ctrl-C or SIGTERM.",
-            DefaultValueFactory = _ => 0,
-            Validators =
-            {
-                result =>
-                {
-                    if (!CommonOptions.TryGetValue<double>(result, out var value))
-                    {
-                        return;
-                    }
-
-                    if (double.IsNaN(value) || value < 0 || value > 7 * 86_400)
-                    {
-                        result.AddError($"--duration must be between 0 and 604800 seconds (got {value}).");
-                    }
-                },
-            },
-        };
+        var duration = CommonOptions.Seconds(
+            "--duration",
+            "Stop by itself after this many seconds (exit 1 if no block was committed); 0 runs until Ctrl-C or SIGTERM.",
+            0,
+            0,
+            7 * 86_400);
         var noLoad = new Option<bool>("--no-load") { Description = "Start and watch the cluster without offering load." };
         var plain = new Option<bool>("--plain") { Description = "One plain status line per second instead of the live view (automatic when stdout is not a terminal)." };
         var command = new Command(

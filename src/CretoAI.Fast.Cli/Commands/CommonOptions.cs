@@ -63,7 +63,7 @@ internal static class CommonOptions
         {
             result =>
             {
-                if (!CommonOptions.TryGetValue<int>(result, out var value))
+                if (!TryGetValue<int>(result, out var value))
                 {
                     return;
                 }
@@ -76,7 +76,8 @@ internal static class CommonOptions
         },
     };
 
-    public static Option<double> Seconds(string name, string description, double defaultValue, double min) => new(name)
+    /// <summary>A number of seconds that must lie in <paramref name="min"/>..<paramref name="max"/> (a day unless given).</summary>
+    public static Option<double> Seconds(string name, string description, double defaultValue, double min, double max = 86_400) => new(name)
     {
         Description = description,
         DefaultValueFactory = _ => defaultValue,
@@ -84,14 +85,14 @@ internal static class CommonOptions
         {
             result =>
             {
-                if (!CommonOptions.TryGetValue<double>(result, out var value))
+                if (!TryGetValue<double>(result, out var value))
                 {
                     return;
                 }
 
-                if (double.IsNaN(value) || value < min || value > 86_400)
+                if (double.IsNaN(value) || value < min || value > max)
                 {
-                    result.AddError($"{name} must be between {min} and 86400 seconds (got {value}).");
+                    result.AddError($"{name} must be between {min} and {max} seconds (got {value}).");
                 }
             },
         },
