@@ -16,6 +16,7 @@ public sealed partial class NodeStorage : IDisposable
     private readonly SemaphoreSlim _checkpointing = new(1, 1);
     private readonly List<CheckpointManifest> _kept;
     private ulong _nextSequence;
+    private bool _disposed;
 
     private NodeStorage(NodeStorageOptions options, ILogger logger, DataDirectory directory, ShardedStore store, WriteAheadLog wal, List<CheckpointManifest> kept)
     {
@@ -132,14 +133,31 @@ public sealed partial class NodeStorage : IDisposable
     }
 
     /// <summary>
-    /// Takes a consistent checkpoint of every shard paired with <paramref name="walAddress"/>: the caller
-    /// promises the state reflects exactly the WAL records below that address (typically the
-    /// <see cref="WalRecord.NextAddress"/> of the last applied record, and those records are committed).
-    /// Writes to the store wait while the shards snapshot; reads continue. Old checkpoints beyond
-    /// <see cref="NodeStorageOptions.CheckpointsToKeep"/> and the WAL below the oldest kept one are removed.
+    /// Takes a consistent checkpoint of every shard paired with <paramref name="walAddress"/> and completes
+    /// once it and its manifest are durable. The caller promises the state reflects exactly the WAL records
+    /// below that address (typically the <see cref="WalRecord.NextAddress"/> of the last applied record,
+    /// and those records are committed). Old checkpoints beyond <see cref="NodeStorageOptions.CheckpointsToKeep"/>
+    /// and the WAL below the oldest kept one are removed.
     /// </summary>
-    public async Task<CheckpointManifest> CheckpointAsync(long walAddress)
+    public async Task<CheckpointManifest> CheckpointAsync(long walAddress) =>
+        await StartCheckpoint(walAddress).ConfigureAwait(false);
+
+    /// <summary>
+    /// Cuts the state for a checkpoint paired with <paramref name="walAddress"/> (same promise as
+    /// <see cref="CheckpointAsync"/>) and returns as soon as writes may go on: writers are held back only
+    /// while each shard switches to its next version, with no I/O. The returned task completes when the
+    /// checkpoint and its manifest are durable; writes made after this method returns are not in it, so the
+    /// caller may keep applying blocks meanwhile. One checkpoint at a time: this blocks while another is
+    /// being written (see <see cref="IsCheckpointing"/>).
+    /// </summary>
+    /// <param name="walAddress">The WAL address the state corresponds to (see <see cref="CheckpointAsync"/>).</param>
+    /// <param name="beforeManifest">
+    /// Work that must be durable before the manifest names this checkpoint (for example, flushing a file
+    /// of blocks the state already reflects); runs on a pool thread once the shards are written.
+    /// </param>
+    public Task<CheckpointManifest> StartCheckpoint(long walAddress, Action? beforeManifest = null)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (walAddress > Wal.CommittedUntilAddress)
         {
             throw new StorageException(StorageError.InvalidArgument, $"Checkpoint at WAL address {walAddress} is beyond the committed WAL ({Wal.CommittedUntilAddress}); commit first.");
@@ -156,10 +174,47 @@ public sealed partial class NodeStorage : IDisposable
             walAddress = Wal.BeginAddress;
         }
 
-        await _checkpointing.WaitAsync().ConfigureAwait(false);
+        _checkpointing.Wait();
+        (Guid[] Tokens, Task Durable) cut;
         try
         {
-            var tokens = await State.CheckpointAllAsync().ConfigureAwait(false);
+            cut = State.StartCheckpointAll();
+        }
+        catch
+        {
+            _checkpointing.Release();
+            throw;
+        }
+
+        return FinishCheckpointAsync(walAddress, cut.Tokens, cut.Durable, beforeManifest);
+    }
+
+    /// <summary>True while a checkpoint is being written (between <see cref="StartCheckpoint"/> and its task's end).</summary>
+    public bool IsCheckpointing => _checkpointing.CurrentCount == 0;
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+
+        // A checkpoint still being written finishes first: FASTER must not lose its files mid-flush.
+        _checkpointing.Wait();
+        State.Dispose();
+        Wal.Dispose();
+        Directory.Dispose();
+        _checkpointing.Dispose();
+    }
+
+    private async Task<CheckpointManifest> FinishCheckpointAsync(long walAddress, Guid[] tokens, Task durable, Action? beforeManifest)
+    {
+        try
+        {
+            await durable.ConfigureAwait(false);
+            beforeManifest?.Invoke();
             var manifest = new CheckpointManifest(_nextSequence++, walAddress, tokens);
             manifest.WriteTo(Directory.CheckpointPath);
             _kept.Insert(0, manifest);
@@ -170,14 +225,6 @@ public sealed partial class NodeStorage : IDisposable
         {
             _checkpointing.Release();
         }
-    }
-
-    public void Dispose()
-    {
-        State.Dispose();
-        Wal.Dispose();
-        Directory.Dispose();
-        _checkpointing.Dispose();
     }
 
     private void Prune()

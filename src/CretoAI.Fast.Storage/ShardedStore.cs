@@ -191,27 +191,51 @@ public sealed class ShardedStore : IDisposable
     }
 
     /// <summary>
-    /// Takes a fold-over checkpoint of every shard while writes are held back, so all shards reflect the same
-    /// set of writes. Returns one token per shard. Reads continue during the checkpoint.
+    /// Takes a fold-over checkpoint of every shard, all of the same set of writes, and returns one token per
+    /// shard once every checkpoint is durable. Reads and writes continue while it is written (see
+    /// <see cref="StartCheckpointAll"/>).
     /// </summary>
     internal async Task<Guid[]> CheckpointAllAsync()
     {
+        var (tokens, durable) = StartCheckpointAll();
+        await durable.ConfigureAwait(false);
+        return tokens;
+    }
+
+    /// <summary>
+    /// Cuts every shard at the same set of writes: holds writers back only while each shard switches to
+    /// its next version (no I/O), then lets them go on. Writes after this returns are in no shard's
+    /// checkpoint; writes that finished before it are in all of them. <c>Durable</c> completes when every
+    /// shard's checkpoint is on disk. One checkpoint at a time: the caller waits for <c>Durable</c> before
+    /// starting another.
+    /// </summary>
+    internal (Guid[] Tokens, Task Durable) StartCheckpointAll()
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        var tokens = new Guid[_shards.Length];
+        var durable = new List<Task>(_shards.Length);
         _gate.Close();
         try
         {
-            var tasks = new Task<Guid>[_shards.Length];
             for (var i = 0; i < _shards.Length; i++)
             {
-                tasks[i] = _shards[i].CheckpointAsync();
+                (tokens[i], var shardDurable) = _shards[i].StartCheckpoint();
+                durable.Add(shardDurable);
             }
-
-            return await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Shards already started finish their checkpoint before the failure is reported, so the next
+            // attempt does not find FASTER busy.
+            Task.WhenAll(durable).ContinueWith(static _ => { }, TaskScheduler.Default).Wait();
+            throw;
         }
         finally
         {
             _gate.Open();
         }
+
+        return (tokens, Task.WhenAll(durable));
     }
 
     /// <summary>Restores every shard from its token; the store must be freshly created and untouched.</summary>

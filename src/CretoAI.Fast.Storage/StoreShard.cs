@@ -124,16 +124,31 @@ internal sealed class StoreShard : IDisposable
     private Session NewSession() =>
         _kv.For(ShardFunctions.Instance).NewSession<ShardFunctions>(sessionVariableLengthStructSettings: _valueLength);
 
-    /// <summary>Fold-over full checkpoint (index + log flushed to this shard's files); returns its token.</summary>
-    public async Task<Guid> CheckpointAsync()
+    /// <summary>
+    /// Starts a fold-over full checkpoint (index + log flushed to this shard's files) and returns once the
+    /// store has switched to its next version: writes made after this returns are not in the checkpoint,
+    /// writes finished before it are. <c>Durable</c> completes when the checkpoint is on disk. The caller
+    /// must keep writers out until this returns (see <see cref="ShardedStore.StartCheckpointAll"/>).
+    /// </summary>
+    public (Guid Token, Task Durable) StartCheckpoint()
     {
-        var (success, token) = await _kv.TakeFullCheckpointAsync(CheckpointType.FoldOver).ConfigureAwait(false);
-        if (!success)
+        var version = _kv.CurrentVersion;
+        if (!_kv.TryInitiateFullCheckpoint(out var token, CheckpointType.FoldOver))
         {
             throw new InvalidOperationException("FASTER refused to start a checkpoint while another one was running.");
         }
 
-        return token;
+        // CompleteCheckpointAsync drives the state machine on this thread until its first wait for I/O
+        // (the index snapshot), which FASTER reaches only after the version switch (PREPARE → IN_PROGRESS).
+        // The loop below is a guard in case a later FASTER orders that differently.
+        var durable = _kv.CompleteCheckpointAsync().AsTask();
+        var spinner = default(SpinWait);
+        while (_kv.CurrentVersion == version && !durable.IsCompleted)
+        {
+            spinner.SpinOnce();
+        }
+
+        return (token, durable);
     }
 
     public void Recover(Guid token) => _kv.Recover(token, token);

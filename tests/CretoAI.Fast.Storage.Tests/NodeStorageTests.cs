@@ -73,6 +73,42 @@ public sealed class NodeStorageTests
     }
 
     [Fact]
+    public async Task Writes_after_a_checkpoint_is_started_are_not_in_it_and_replay_exactly_once()
+    {
+        using var dir = new TempDirectory();
+        long inFlightWrites = 0;
+        using (var storage = NodeStorage.Open(Options(dir.Path)))
+        {
+            var position = Write(storage, 0, 300);
+            var checkpoint = storage.StartCheckpoint(position);
+
+            // The node goes on applying blocks while the checkpoint is written: keep writing (blocks
+            // 300 onwards overwrite the same 50 keys) until it is durable.
+            var next = 300L;
+            while (!checkpoint.IsCompleted)
+            {
+                Write(storage, next++, 1);
+                inFlightWrites++;
+            }
+
+            var manifest = await checkpoint;
+            Assert.Equal(position, manifest.WalAddress);
+            Assert.False(storage.IsCheckpointing);
+            Write(storage, next, 20);
+        }
+
+        Assert.True(inFlightWrites > 0, "the checkpoint finished before the first write, so this run tested nothing");
+        using (var storage = NodeStorage.Open(Options(dir.Path)))
+        {
+            // Exactly the 300 blocks below the manifest's WAL address, none of the ones written meanwhile.
+            AssertStateAfter(storage.State, 300);
+            var replayed = storage.Replay(record => Apply(storage.State, record));
+            Assert.Equal(inFlightWrites + 20, replayed);
+            AssertStateAfter(storage.State, 300 + inFlightWrites + 20);
+        }
+    }
+
+    [Fact]
     public async Task Old_checkpoints_and_wal_are_pruned_but_recovery_still_works()
     {
         using var dir = new TempDirectory();

@@ -282,15 +282,31 @@ public sealed partial class ValidatorNode
     /// Archive durable; current safety state and the voted blocks above the committed height
     /// re-written after it (so pruning never loses them); then a state checkpoint.
     /// </summary>
-    private async Task CheckpointAsync(string why)
+    private Task CheckpointAsync(string why) => StartCheckpoint(why);
+
+    /// <summary>
+    /// Appends what recovery needs to the WAL (safety state, blocks voted for or committed but not yet
+    /// applied) and cuts the state at the last applied block, then returns: the caller (the apply thread,
+    /// for periodic checkpoints) goes on applying blocks while the store's checkpoint is written. Before
+    /// the manifest names the checkpoint, the archive (every block the state reflects) and those WAL
+    /// records are made durable, off this thread. The task completes when all of it is durable.
+    /// </summary>
+    private Task StartCheckpoint(string why)
     {
         if (_storage is null || _archive is null)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         var clock = Stopwatch.StartNew();
-        _archive.Flush();
+
+        // The state must not be ahead of the durable WAL. Blocks from the consensus thread are
+        // committed before they are applied; blocks fetched by catch-up may not be yet.
+        if (_lastBlockWalAddress > _storage.Wal.CommittedUntilAddress)
+        {
+            _storage.Wal.Commit();
+        }
+
         if (_lastSafety is { } safety)
         {
             _storage.Wal.Append(WalRecordKind.SafetyState, EncodeSafety(safety));
@@ -314,10 +330,23 @@ public sealed partial class ValidatorNode
             _storage.Wal.Append(WalRecordKind.VotedBlock, writer.WrittenSpan);
         }
 
-        _storage.Wal.Commit();
+        var height = _appliedHeight;
+        var storage = _storage;
+        var archive = _archive;
+        var durable = storage.StartCheckpoint(
+            Math.Max(_lastBlockWalAddress, storage.Wal.BeginAddress),
+            beforeManifest: () =>
+            {
+                archive.Flush();
+                storage.Wal.Commit();
+            });
+        return FinishCheckpointAsync(why, height, durable, clock, clock.ElapsedMilliseconds);
+    }
 
-        await _storage.CheckpointAsync(Math.Max(_lastBlockWalAddress, _storage.Wal.BeginAddress)).ConfigureAwait(false);
-        _observer.CheckpointWritten(_appliedHeight, clock.Elapsed.TotalSeconds);
-        _log.LogInformation("Checkpoint ({Why}) at height {Height} in {Ms} ms.", why, _appliedHeight, clock.ElapsedMilliseconds);
+    private async Task FinishCheckpointAsync(string why, ulong height, Task durable, Stopwatch clock, long pausedMs)
+    {
+        await durable.ConfigureAwait(false);
+        _observer.CheckpointWritten(height, clock.Elapsed.TotalSeconds);
+        _log.LogInformation("Checkpoint ({Why}) at height {Height} in {Ms} ms (the apply thread waited {PausedMs} ms of it).", why, height, clock.ElapsedMilliseconds, pausedMs);
     }
 }

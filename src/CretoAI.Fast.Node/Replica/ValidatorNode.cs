@@ -187,6 +187,11 @@ public sealed partial class ValidatorNode : IValidatorNode
         _driverThread?.Join();
         _applyQueue.CompleteAdding();
         _applyThread?.Join();
+        if (_checkpointInFlight is not null)
+        {
+            await _checkpointInFlight.ConfigureAwait(false);
+        }
+
         if (_catchUp is not null)
         {
             await Quietly(_catchUp).ConfigureAwait(false);

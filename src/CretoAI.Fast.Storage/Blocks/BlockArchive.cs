@@ -12,7 +12,8 @@ namespace CretoAI.Fast.Storage.Blocks;
 /// <remarks>
 /// <para>Record layout (little-endian): <c>u32 payload length, u32 CRC-32C of (height, payload),
 /// u64 height, payload</c>. Heights are consecutive from 1.</para>
-/// <para>Durability: <see cref="Append"/> writes through the OS cache; <see cref="Flush"/> makes
+/// <para>Durability: <see cref="Append"/> writes through the OS cache and, every megabyte, asks the
+/// kernel to start writing it out (so little is left for the next fsync); <see cref="Flush"/> makes
 /// everything appended so far durable (fsync). The node flushes before every checkpoint, so every
 /// block below the WAL's retained region is durable here, and blocks above it are in the WAL and
 /// re-appended during recovery.</para>
@@ -36,7 +37,11 @@ public sealed class BlockArchive : IDisposable
     private readonly FileStream _file;
     private readonly Lock _lock = new();
     private readonly string _path;
+    /// <summary>Appended bytes handed to the kernel's writeback at a time (see <see cref="FileWriteback"/>).</summary>
+    private const long WritebackChunk = 1 << 20;
+
     private long _length;
+    private long _writebackFrom;
     private byte[] _scratch = [];
 
     private BlockArchive(string path, FileStream file)
@@ -112,17 +117,20 @@ public sealed class BlockArchive : IDisposable
             RandomAccess.Write(_file.SafeFileHandle, record, _length);
             _offsets.Add(_length);
             _length += size;
+            if (_length - _writebackFrom >= WritebackChunk)
+            {
+                FileWriteback.Start(_file.SafeFileHandle, _writebackFrom, _length - _writebackFrom);
+                _writebackFrom = _length;
+            }
         }
     }
 
     /// <summary>Makes every appended record durable (fsync).</summary>
-    public void Flush()
-    {
-        lock (_lock)
-        {
-            _file.Flush(flushToDisk: true);
-        }
-    }
+    /// <remarks>
+    /// Appends go on meanwhile (the lock is not held across the fsync); records appended before the call
+    /// are durable when it returns, later ones may or may not be.
+    /// </remarks>
+    public void Flush() => RandomAccess.FlushToDisk(_file.SafeFileHandle);
 
     /// <summary>Reads the payload stored for <paramref name="height"/>; false when not archived.</summary>
     /// <exception cref="StorageException">The record fails its checksum (disk corruption).</exception>
@@ -275,5 +283,6 @@ public sealed class BlockArchive : IDisposable
         }
 
         _length = offset;
+        _writebackFrom = offset;
     }
 }
