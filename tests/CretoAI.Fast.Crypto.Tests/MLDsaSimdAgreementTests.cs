@@ -52,6 +52,43 @@ public class MLDsaSimdAgreementTests
     }
 
     [Fact]
+    public void Rejection_sampling_of_uniform_coefficients_agrees_with_the_scalar_parse()
+    {
+        if (!Avx2.IsSupported)
+        {
+            return; // Nothing to compare: the scalar path is the only one here.
+        }
+
+        var random = new Random(13);
+        for (var trial = 0; trial < 3000; trial++)
+        {
+            // Lengths around the SHAKE128 block (168) and the five-block first squeeze (840), and
+            // odd ones; starts anywhere from empty to full. Every 3-byte group's top byte is drawn
+            // so that about half the candidates are at or above q and every 8-bit acceptance mask shows up.
+            var length = trial % 3 == 0 ? 840 : trial % 3 == 1 ? 168 : random.Next(0, 900);
+            var buffer = new byte[length];
+            random.NextBytes(buffer);
+            for (var i = 2; i < length; i += 3)
+            {
+                buffer[i] = random.Next(2) == 0 ? (byte)(0x7F | (buffer[i] & 0x80)) : buffer[i];
+            }
+
+            var filled = trial % 5 == 0 ? 0 : random.Next(0, 257);
+            var scalar = new int[256];
+            var simd = new int[256];
+            random.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(scalar.AsSpan()));
+            scalar.CopyTo(simd, 0);
+            var before = scalar[..filled];
+            var scalarCount = MLDsa87Sampling.ParseUniformScalar(buffer, scalar, filled);
+            var simdCount = MLDsa87Sampling.ParseUniform(buffer, simd, filled);
+            // Entries from the count on are scratch (both paths write rejected candidates there).
+            Assert.Equal(scalarCount, simdCount);
+            Assert.Equal(scalar.AsSpan(0, scalarCount).ToArray(), simd.AsSpan(0, simdCount).ToArray());
+            Assert.Equal(before, simd[..filled]);
+        }
+    }
+
+    [Fact]
     public void Ntt_then_inverse_is_the_identity_times_montgomery_factor()
     {
         var random = new Random(12);

@@ -1,5 +1,9 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace CretoAI.Fast.Crypto;
 
@@ -21,7 +25,18 @@ internal static class MLDsa87Sampling
     /// into <paramref name="a"/> from position <paramref name="filled"/>; returns the new count.
     /// Rejection here depends only on public data (ρ).
     /// </summary>
-    private static int ParseUniform(ReadOnlySpan<byte> buffer, Span<int> a, int filled)
+    internal static int ParseUniform(ReadOnlySpan<byte> buffer, Span<int> a, int filled)
+    {
+        var consumed = 0;
+        if (Avx2.IsSupported && !SimdSwitch.ForceScalar)
+        {
+            (consumed, filled) = ParseUniformAvx2(buffer, a, filled);
+        }
+
+        return ParseUniformScalar(buffer[consumed..], a, filled);
+    }
+
+    internal static int ParseUniformScalar(ReadOnlySpan<byte> buffer, Span<int> a, int filled)
     {
         for (var i = 0; i + 3 <= buffer.Length && filled < N; i += 3)
         {
@@ -32,6 +47,70 @@ internal static class MLDsa87Sampling
         }
 
         return filled;
+    }
+
+    /// <summary>
+    /// Eight candidates per step: 24 bytes spread into eight 32-bit lanes (a dword permute puts bytes
+    /// 0–11 in the low 128-bit lane and 12–23 in the high one, a byte shuffle widens each 3-byte group),
+    /// masked to 23 bits and compared with q; the accepted lanes are packed to the front with a
+    /// permute looked up by the 8-bit acceptance mask and stored. Runs while eight more outputs fit in
+    /// <paramref name="a"/> and 32 bytes can be loaded; returns the bytes consumed (a multiple of 3)
+    /// and the new count, and the scalar loop finishes the rest. Entries from the count on are scratch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (int Consumed, int Filled) ParseUniformAvx2(ReadOnlySpan<byte> buffer, Span<int> a, int filled)
+    {
+        if (a.Length < N)
+        {
+            throw new ArgumentException("RejNTTPoly needs room for 256 coefficients.", nameof(a));
+        }
+
+        var spread = Vector256.Create(0, 1, 2, 0, 3, 4, 5, 0);
+        var widen = Vector256.Create(
+            (byte)0, 1, 2, 0x80, 3, 4, 5, 0x80, 6, 7, 8, 0x80, 9, 10, 11, 0x80,
+            0, 1, 2, 0x80, 3, 4, 5, 0x80, 6, 7, 8, 0x80, 9, 10, 11, 0x80);
+        var low23 = Vector256.Create(0x7FFFFF);
+        var q = Vector256.Create(Q);
+        var pack = LeftPackOrder;
+        ref var source = ref MemoryMarshal.GetReference(buffer);
+        ref var target = ref MemoryMarshal.GetReference(a);
+        var i = 0;
+        while (i + 32 <= buffer.Length && filled <= N - 8)
+        {
+            var raw = Vector256.LoadUnsafe(ref source, (nuint)i).AsInt32();
+            var candidates = Avx2.Shuffle(Avx2.PermuteVar8x32(raw, spread).AsByte(), widen).AsInt32() & low23;
+            var accepted = (uint)Avx.MoveMask(Avx2.CompareGreaterThan(q, candidates).AsSingle());
+            var order = Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(pack[(int)accepted]).AsByte());
+            Avx2.PermuteVar8x32(candidates, order).StoreUnsafe(ref target, (nuint)filled);
+            filled += BitOperations.PopCount(accepted);
+            i += 24;
+        }
+
+        return (i, filled);
+    }
+
+    /// <summary>For each 8-bit mask, the lane numbers of its set bits in order, one per byte (low byte first).</summary>
+    private static readonly ulong[] LeftPackOrder = BuildLeftPackOrder();
+
+    private static ulong[] BuildLeftPackOrder()
+    {
+        var table = new ulong[256];
+        for (var mask = 0; mask < 256; mask++)
+        {
+            ulong order = 0;
+            var slot = 0;
+            for (var lane = 0; lane < 8; lane++)
+            {
+                if ((mask & (1 << lane)) != 0)
+                {
+                    order |= (ulong)lane << (8 * slot++);
+                }
+            }
+
+            table[mask] = order;
+        }
+
+        return table;
     }
 
     /// <summary>Seed ρ ‖ s ‖ r for matrix entry (row r, column s), FIPS 204 algorithm 32.</summary>
