@@ -57,7 +57,6 @@ internal static class MLDsa87Sampling
     /// <paramref name="a"/> and 32 bytes can be loaded; returns the bytes consumed (a multiple of 3)
     /// and the new count, and the scalar loop finishes the rest. Entries from the count on are scratch.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (int Consumed, int Filled) ParseUniformAvx2(ReadOnlySpan<byte> buffer, Span<int> a, int filled)
     {
         if (a.Length < N)
