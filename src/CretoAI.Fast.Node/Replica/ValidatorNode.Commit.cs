@@ -19,7 +19,7 @@ public sealed partial class ValidatorNode
 {
     private const int RecentBlocks = 512;
 
-    private readonly BlockingCollection<ApplyItem> _applyQueue = new(boundedCapacity: 4096);
+    private readonly ApplyQueue<ApplyItem> _applyQueue = new(capacity: 4096);
     private readonly ConcurrentDictionary<Hash32, TaskCompletionSource<ulong>> _waiters = new();
     private readonly ConcurrentDictionary<long, CommitSubscriber> _subscribers = new();
     private readonly ConcurrentDictionary<Hash32, ulong> _recentCommits = new();
