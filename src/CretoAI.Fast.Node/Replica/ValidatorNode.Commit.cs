@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using CretoAI.Fast.Consensus.Messages;
 using CretoAI.Fast.Core;
-using CretoAI.Fast.Storage;
 using CretoAI.Fast.Wire.Client;
 using CretoAI.Fast.Wire.Transactions;
 using Microsoft.Extensions.Logging;
@@ -60,7 +59,7 @@ public sealed partial class ValidatorNode
                 ApplyCommitted(item);
             }
         }
-        catch (Exception ex) when (ex is StorageException or IOException or ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (StopsTheNode(ex))
         {
             Fail("apply thread", ex);
         }
@@ -151,7 +150,7 @@ public sealed partial class ValidatorNode
         {
             await checkpoint.ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is StorageException or IOException or ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (StopsTheNode(ex))
         {
             Fail("checkpoint writer", ex);
         }

@@ -158,11 +158,19 @@ public sealed partial class ValidatorNode
                 _round = _engine.Round;
             }
         }
-        catch (Exception ex) when (ex is StorageException or IOException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (StopsTheNode(ex))
         {
             Fail("consensus thread", ex);
         }
     }
+
+    /// <summary>
+    /// The failures of storage and of the node's own invariants that end the consensus thread, the apply
+    /// thread or a checkpoint being written: the node then stops (<see cref="Fail"/>) rather than go on
+    /// with state it can no longer trust.
+    /// </summary>
+    private static bool StopsTheNode(Exception ex) =>
+        ex is StorageException or IOException or InvalidOperationException or ArgumentException;
 
     private void Fail(string where, Exception ex)
     {

@@ -279,12 +279,6 @@ public sealed partial class ValidatorNode
         _votedAboveTip.Values.Where(b => b.Height > height).ToList();
 
     /// <summary>
-    /// Archive durable; current safety state and the voted blocks above the committed height
-    /// re-written after it (so pruning never loses them); then a state checkpoint.
-    /// </summary>
-    private Task CheckpointAsync(string why) => StartCheckpoint(why);
-
-    /// <summary>
     /// Appends what recovery needs to the WAL (safety state, blocks voted for or committed but not yet
     /// applied) and cuts the state at the last applied block, then returns: the caller (the apply thread,
     /// for periodic checkpoints) goes on applying blocks while the store's checkpoint is written. Before

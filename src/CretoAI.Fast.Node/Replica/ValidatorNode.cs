@@ -214,7 +214,7 @@ public sealed partial class ValidatorNode : IValidatorNode
 
         if (_fatal is null && _storage is not null)
         {
-            await CheckpointAsync("shutdown").ConfigureAwait(false);
+            await StartCheckpoint("shutdown").ConfigureAwait(false);
         }
     }
 
