@@ -15,10 +15,13 @@ public sealed class DataDirectory : IDisposable
     /// a log with another page size), block ids over transaction digests (`cretoai-fast/block/v2`)
     /// and certificate-only commit records in the WAL. 3 (also 2026-12-05, later): 256 KiB WAL pages with larger
     /// records split into parts (<see cref="WalRecordFlags"/>) and 128 KiB store pages (values up to
-    /// 64 KiB). A format-2 directory is still read and written, with its own page sizes
-    /// (<see cref="NodeStorageOptions.ForFormat"/>); it stays format 2.
+    /// 64 KiB). 4 (2026-12-05): the WAL's commits are recorded in place in <c>wal/wal.commit</c>
+    /// (<see cref="WalCommitFile"/>) instead of a new file per commit under <c>wal/log-commits/</c>; a
+    /// build that knows only format 3 would not find them, hence the new number. Format-2 and format-3
+    /// directories are still read and written as they were, page sizes and commit files included
+    /// (<see cref="NodeStorageOptions.ForFormat"/>); each stays at its format.
     /// </summary>
-    public const int FormatVersion = 3;
+    public const int FormatVersion = 4;
 
     /// <summary>The oldest format this build reads: older directories are refused with a clear error (there is no in-place migration).</summary>
     public const int OldestReadableFormat = 2;

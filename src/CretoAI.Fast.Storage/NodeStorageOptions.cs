@@ -21,23 +21,25 @@ public sealed class NodeStorageOptions
     /// <summary>
     /// The options to open a directory of storage <paramref name="format"/> with. FASTER reads a log
     /// only with the page size it was written with, so a format-2 directory keeps format 2's page sizes:
-    /// 4 MiB WAL pages with no split records, and store pages for values up to 1 MiB. Newer formats use
-    /// these options as given.
+    /// 4 MiB WAL pages with no split records, and store pages for values up to 1 MiB. Formats 2 and 3
+    /// keep FasterLog's file-per-commit records (<see cref="WalOptions.CommitInPlace"/> false). Format 4
+    /// uses these options as given.
     /// </summary>
     public NodeStorageOptions ForFormat(int format)
     {
         const int Format2WalPageBits = 22; // 4 MiB pages
-        if (format >= 3)
+        if (format >= 4)
         {
             return this;
         }
 
+        var format2 = format <= 2;
         return new NodeStorageOptions
         {
             DataDirectory = DataDirectory,
             CreateIfMissing = CreateIfMissing,
             CheckpointsToKeep = CheckpointsToKeep,
-            Store = new ShardedStoreOptions
+            Store = !format2 ? Store : new ShardedStoreOptions
             {
                 ShardCount = Store.ShardCount,
                 KeySize = Store.KeySize,
@@ -50,9 +52,10 @@ public sealed class NodeStorageOptions
                 Durability = Wal.Durability,
                 GroupCommitDelay = Wal.GroupCommitDelay,
                 SegmentSizeBits = Wal.SegmentSizeBits,
-                PageSizeBits = Format2WalPageBits,
-                MemorySizeBits = Format2WalPageBits + 2,
-                MaxRecordSize = WalOptions.PayloadPerPage(Format2WalPageBits),
+                PageSizeBits = format2 ? Format2WalPageBits : Wal.PageSizeBits,
+                MemorySizeBits = format2 ? Format2WalPageBits + 2 : Wal.MemorySizeBits,
+                MaxRecordSize = format2 ? WalOptions.PayloadPerPage(Format2WalPageBits) : Wal.MaxRecordSize,
+                CommitInPlace = false,
             },
         };
     }

@@ -24,6 +24,13 @@ public sealed class WalOptions
     /// <summary>log2 of the size of one segment file on disk.</summary>
     public int SegmentSizeBits { get; init; } = 28;
 
+    /// <summary>
+    /// Storage format 4 and later: commits are recorded in place in <c>wal.commit</c>
+    /// (<see cref="WalCommitFile"/>). False (formats 2 and 3): FasterLog's own manager, a new file
+    /// under <c>log-commits/</c> per commit. A directory keeps the kind it was created with.
+    /// </summary>
+    internal bool CommitInPlace { get; init; } = true;
+
     /// <summary>Largest payload written as one log entry (one page less the header and FASTER's framing); larger ones are split.</summary>
     public int MaxPayloadSize => PayloadPerPage(PageSizeBits);
 

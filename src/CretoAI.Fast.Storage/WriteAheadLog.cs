@@ -17,6 +17,7 @@ public sealed partial class WriteAheadLog : IDisposable
 {
     private readonly FasterLog _log;
     private readonly IDevice _device;
+    private readonly WalCommitFile? _commitFile;
     private readonly WalOptions _options;
     private readonly ILogger _logger;
     private readonly string _directory;
@@ -28,12 +29,14 @@ public sealed partial class WriteAheadLog : IDisposable
     private volatile StorageException? _failure;
     private bool _disposed;
 
-    private WriteAheadLog(string directory, WalOptions options, IDevice device, FasterLog log, ILogger logger)
+    private WriteAheadLog(string directory, WalOptions options, IDevice device, WalCommitFile? commitFile, FasterLog log, ILogger logger)
     {
         _directory = directory;
         _options = options;
         _device = device;
+        _commitFile = commitFile;
         _log = log;
+        commitFile?.Recovered(log.CommittedUntilAddress);
         _logger = logger;
         Recovery = Verify();
         _validUntil = Recovery.ValidUntilAddress;
@@ -61,13 +64,13 @@ public sealed partial class WriteAheadLog : IDisposable
     public long TailAddress => _log.TailAddress;
 
     /// <summary>Everything below this address is durable and verified.</summary>
-    public long CommittedUntilAddress => Math.Min(_log.CommittedUntilAddress, Recovery.IsClean ? long.MaxValue : _validUntil);
+    public long CommittedUntilAddress => Math.Min(Math.Min(_log.CommittedUntilAddress, _commitFile?.DurableUntil ?? long.MaxValue), Recovery.IsClean ? long.MaxValue : _validUntil);
 
     /// <summary>Opens (creating if needed) the log in <paramref name="directory"/> and verifies it.</summary>
     public static WriteAheadLog Open(string directory, WalOptions? options = null, ILogger? logger = null) =>
         Open(directory, options, logger, deviceFactory: null);
 
-    internal static WriteAheadLog Open(string directory, WalOptions? options, ILogger? logger, Func<string, IDevice>? deviceFactory)
+    internal static WriteAheadLog Open(string directory, WalOptions? options, ILogger? logger, Func<string, IDevice>? deviceFactory, Func<string, WalCommitFile>? commitFileFactory = null)
     {
         options ??= new WalOptions();
         options.Validate();
@@ -75,27 +78,31 @@ public sealed partial class WriteAheadLog : IDisposable
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, "wal.log");
         var device = deviceFactory?.Invoke(path) ?? Devices.CreateLogDevice(path, preallocateFile: false, deleteOnClose: false, recoverDevice: true);
+        WalCommitFile? commitFile = null;
         FasterLog log;
         try
         {
+            commitFile = options.CommitInPlace ? (commitFileFactory ?? WalCommitFile.Open)(directory) : null;
             log = new FasterLog(new FasterLogSettings
             {
                 LogDevice = device,
                 PageSizeBits = options.PageSizeBits,
                 MemorySizeBits = options.MemorySizeBits,
                 SegmentSizeBits = options.SegmentSizeBits,
-                LogCommitDir = directory,
+                LogCommitManager = commitFile,
+                LogCommitDir = commitFile is null ? directory : null,
                 TryRecoverLatest = true,
                 AutoRefreshSafeTailAddress = false,
             });
         }
         catch
         {
+            commitFile?.Dispose();
             device.Dispose();
             throw;
         }
 
-        return new WriteAheadLog(directory, options, device, log, logger);
+        return new WriteAheadLog(directory, options, device, commitFile, log, logger);
     }
 
     /// <summary>
@@ -247,6 +254,7 @@ public sealed partial class WriteAheadLog : IDisposable
         }
         finally
         {
+            _commitFile?.Dispose();
             _device.Dispose();
             _commitRequested.Dispose();
             _stopping.Dispose();
@@ -304,21 +312,50 @@ public sealed partial class WriteAheadLog : IDisposable
             var wait = _log.WaitForCommitAsync(until);
             if (!wait.IsCompletedSuccessfully)
             {
-                wait.AsTask().GetAwaiter().GetResult();
+                BlockOn(wait.AsTask());
             }
         }
         catch (Exception ex) when (ex is CommitFailureException or FasterException or IOException)
         {
-            var failure = Classify(ex);
-            _failure ??= failure;
-            LogCommitFailed(_logger, _directory, failure.Error, ex.Message);
-            throw failure;
+            throw Failed(ex);
+        }
+
+        // FasterLog ignores a commit manager's failure: the commit file reports it here instead.
+        if (_commitFile?.Failure is { } commitFailure)
+        {
+            throw Failed(commitFailure);
         }
 
         if (_failure is not null && _log.CommittedUntilAddress < until)
         {
             throw _failure;
         }
+    }
+
+    // Sleeps until the commit completes, without Task.Wait's spinning first: the commit is another
+    // thread's disk write, so spinning (sched_yield) only takes a core from the validators sharing it.
+    private static void BlockOn(Task task)
+    {
+        if (!task.IsCompleted)
+        {
+            using var done = new ManualResetEventSlim(initialState: false, spinCount: 0);
+            task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(done.Set);
+            done.Wait();
+        }
+
+        task.GetAwaiter().GetResult();
+    }
+
+    private StorageException Failed(Exception ex)
+    {
+        var failure = Classify(ex);
+        if (Interlocked.CompareExchange(ref _failure, failure, null) is { } earlier)
+        {
+            return earlier;
+        }
+
+        LogCommitFailed(_logger, _directory, failure.Error, ex.Message);
+        return failure;
     }
 
     private StorageException Classify(Exception ex)

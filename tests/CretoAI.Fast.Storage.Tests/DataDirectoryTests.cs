@@ -48,13 +48,13 @@ public sealed class DataDirectoryTests
         using var dir = new TempDirectory();
         using (var created = DataDirectory.Open(dir.Path))
         {
-            Assert.Equal(3, created.Format);
+            Assert.Equal(4, created.Format);
         }
 
         Assert.Equal($"cretoai-fast-storage {DataDirectory.FormatVersion}", File.ReadAllText(Path.Combine(dir.Path, DataDirectory.FormatFileName)).Trim());
-        Assert.Equal(3, DataDirectory.FormatVersion);
+        Assert.Equal(4, DataDirectory.FormatVersion);
         using var reopened = DataDirectory.Open(dir.Path);
-        Assert.Equal(3, reopened.Format);
+        Assert.Equal(4, reopened.Format);
     }
 
     [Fact]

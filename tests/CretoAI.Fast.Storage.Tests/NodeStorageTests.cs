@@ -326,12 +326,52 @@ public sealed class NodeStorageTests
             Assert.True(record.Payload.SequenceEqual(TestData.Value(2, 3 << 20)));
         }
 
-        // A new directory is format 3: values over 64 KiB are refused, large WAL records are split.
+        // A new directory is the current format: values over 64 KiB are refused, large WAL records are split.
         using var fresh = new TempDirectory();
         using var current = NodeStorage.Open(new NodeStorageOptions { DataDirectory = fresh.Path, Store = options.Store });
-        Assert.Equal("cretoai-fast-storage 3", File.ReadAllText(Path.Combine(fresh.Path, DataDirectory.FormatFileName)).Trim());
+        Assert.Equal($"cretoai-fast-storage {DataDirectory.FormatVersion}", File.ReadAllText(Path.Combine(fresh.Path, DataDirectory.FormatFileName)).Trim());
         Assert.Equal(StorageError.InvalidArgument, Assert.Throws<StorageException>(() => current.State.Upsert(TestData.Key(1), large)).Error);
         current.Wal.Append(WalRecordKind.Block, new byte[5 << 20]);
         current.Wal.Commit();
+    }
+
+    [Fact]
+    public void A_format_3_directory_keeps_a_commit_file_per_commit_and_its_format()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(Path.Combine(dir.Path, DataDirectory.FormatFileName), "cretoai-fast-storage 3\n");
+        var options = new NodeStorageOptions
+        {
+            DataDirectory = dir.Path,
+            Store = new ShardedStoreOptions { ShardCount = 2, MemoryBudgetPerShardBytes = 8 << 20, HashBucketsPerShard = 1 << 10 },
+        };
+        using (var storage = NodeStorage.Open(options))
+        {
+            storage.Wal.Append(WalRecordKind.Block, TestData.Value(1, 300));
+            storage.Wal.Commit();
+        }
+
+        var walDirectory = Path.Combine(dir.Path, "wal");
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(walDirectory, "log-commits"), "*", SearchOption.AllDirectories));
+        Assert.False(File.Exists(Path.Combine(walDirectory, WalCommitFile.FileName)));
+        Assert.Equal("cretoai-fast-storage 3", File.ReadAllText(Path.Combine(dir.Path, DataDirectory.FormatFileName)).Trim());
+        using (var storage = NodeStorage.Open(options))
+        {
+            using var reader = storage.Wal.Scan(storage.Wal.BeginAddress);
+            Assert.True(reader.TryReadNext(out var record));
+            Assert.True(record.Payload.SequenceEqual(TestData.Value(1, 300)));
+        }
+
+        // A new directory records its commits in place, in wal.commit.
+        using var fresh = new TempDirectory();
+        using (var current = NodeStorage.Open(new NodeStorageOptions { DataDirectory = fresh.Path, Store = options.Store }))
+        {
+            current.Wal.Append(WalRecordKind.Block, TestData.Value(1, 300));
+            current.Wal.Commit();
+        }
+
+        var freshWal = Path.Combine(fresh.Path, "wal");
+        Assert.Equal(2 * WalCommitFile.SlotSize, new FileInfo(Path.Combine(freshWal, WalCommitFile.FileName)).Length);
+        Assert.False(Directory.Exists(Path.Combine(freshWal, "log-commits")));
     }
 }

@@ -7,6 +7,8 @@ namespace CretoAI.Fast.Benchmarks.Storage;
 /// WAL append + commit of 256-byte block records. Reference: a plain <see cref="FileStream"/> write followed
 /// by <c>Flush(flushToDisk: true)</c> (fsync) per record, the cheapest honest durable append. Sync-every-commit
 /// is measured on one thread; group commit with 4 writers that each wait for their own commit.
+/// <see cref="CommitRecords"/> picks how the WAL records a commit: in place in <c>wal.commit</c> (storage
+/// format 4, the default) or FasterLog's new file per commit (formats 2 and 3).
 /// </summary>
 [MemoryDiagnoser]
 public class WalBenchmarks
@@ -19,13 +21,17 @@ public class WalBenchmarks
     private WriteAheadLog _group = null!;
     private FileStream _file = null!;
 
+    [Params("in-place", "file-per-commit")]
+    public string CommitRecords { get; set; } = "in-place";
+
     [GlobalSetup]
     public void Setup()
     {
         new Random(3).NextBytes(_payload);
         _root = Path.Combine(Path.GetTempPath(), "cretoai-bench-wal-" + Guid.NewGuid().ToString("N"));
-        _sync = WriteAheadLog.Open(Path.Combine(_root, "sync"), new WalOptions { Durability = WalDurability.SyncEveryCommit });
-        _group = WriteAheadLog.Open(Path.Combine(_root, "group"), new WalOptions { Durability = WalDurability.GroupCommit });
+        var inPlace = string.Equals(CommitRecords, "in-place", StringComparison.Ordinal);
+        _sync = WriteAheadLog.Open(Path.Combine(_root, "sync"), new WalOptions { Durability = WalDurability.SyncEveryCommit, CommitInPlace = inPlace });
+        _group = WriteAheadLog.Open(Path.Combine(_root, "group"), new WalOptions { Durability = WalDurability.GroupCommit, CommitInPlace = inPlace });
         Directory.CreateDirectory(_root);
         _file = new FileStream(Path.Combine(_root, "reference.log"), FileMode.Create, FileAccess.Write, FileShare.None, 4096);
     }

@@ -1,0 +1,134 @@
+namespace CretoAI.Fast.Storage.Tests;
+
+/// <summary>The WAL's in-place commit records (storage format 4): slots, torn writes, failures.</summary>
+public sealed class WalCommitFileTests
+{
+    private static readonly WalOptions SmallPages = new() { PageSizeBits = 14, MemorySizeBits = 16, SegmentSizeBits = 20 };
+
+    [Fact]
+    public void A_slot_decodes_to_what_was_encoded_and_any_damaged_byte_rejects_it()
+    {
+        var metadata = TestData.Value(7, 60);
+        var slot = new byte[WalCommitFile.SlotSize];
+        WalCommitFile.Encode(slot, 12345, metadata);
+        Assert.True(WalCommitFile.TryDecode(slot, out var number, out var decoded));
+        Assert.Equal(12345, number);
+        Assert.Equal(metadata, decoded);
+
+        for (var i = 0; i < WalCommitFile.HeaderSize + metadata.Length; i++)
+        {
+            var damaged = (byte[])slot.Clone();
+            damaged[i] ^= 0x10;
+            Assert.False(WalCommitFile.TryDecode(damaged, out _, out _), $"byte {i} flipped");
+        }
+
+        Assert.False(WalCommitFile.TryDecode(new byte[WalCommitFile.SlotSize], out _, out _));
+        Assert.False(WalCommitFile.TryDecode(slot.AsSpan(0, WalCommitFile.HeaderSize + metadata.Length - 1), out _, out _));
+    }
+
+    [Fact]
+    public void Many_commits_reuse_two_slots_and_every_committed_record_survives_reopen()
+    {
+        using var dir = new TempDirectory();
+        using (var wal = WriteAheadLog.Open(dir.Path, SmallPages))
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                wal.Append(WalRecordKind.Block, TestData.Value(i, 100));
+                wal.Commit();
+            }
+        }
+
+        Assert.Equal(2 * WalCommitFile.SlotSize, new FileInfo(Path.Combine(dir.Path, WalCommitFile.FileName)).Length);
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "log-commits")));
+        Assert.Equal(2, LatestCommits(dir.Path).Count);
+        using (var wal = WriteAheadLog.Open(dir.Path, SmallPages))
+        {
+            Assert.Equal(200, ReadAll(wal).Count);
+        }
+    }
+
+    [Fact]
+    public void A_torn_last_commit_record_falls_back_to_the_one_before()
+    {
+        using var dir = new TempDirectory();
+        using (var wal = WriteAheadLog.Open(dir.Path, SmallPages))
+        {
+            wal.Append(WalRecordKind.Block, "first"u8);
+            wal.Commit();
+            wal.Append(WalRecordKind.Block, "second"u8);
+            wal.Commit();
+        }
+
+        // Damage the newest slot's metadata, as a crash in the middle of writing it would.
+        var newest = LatestCommits(dir.Path).MaxBy(c => c.Number);
+        using (var file = File.OpenHandle(Path.Combine(dir.Path, WalCommitFile.FileName), FileMode.Open, FileAccess.ReadWrite))
+        {
+            var offset = newest.Offset + WalCommitFile.HeaderSize + 3;
+            var one = new byte[1];
+            RandomAccess.Read(file, one, offset);
+            one[0] ^= 0xFF;
+            RandomAccess.Write(file, one, offset);
+        }
+
+        using (var wal = WriteAheadLog.Open(dir.Path, SmallPages))
+        {
+            Assert.Equal(["first"], ReadAll(wal));
+
+            // The log goes on from there, and the next commits are durable again.
+            wal.Append(WalRecordKind.Block, "third"u8);
+            wal.Commit();
+        }
+
+        using (var wal = WriteAheadLog.Open(dir.Path, SmallPages))
+        {
+            Assert.Equal(["first", "third"], ReadAll(wal));
+        }
+    }
+
+    [Fact]
+    public void A_commit_record_that_cannot_be_written_fails_the_commit_and_every_later_one()
+    {
+        if (!File.Exists("/dev/full"))
+        {
+            Assert.Fail("this test needs /dev/full (Linux)");
+        }
+
+        using var dir = new TempDirectory();
+        using var wal = WriteAheadLog.Open(dir.Path, SmallPages, logger: null, deviceFactory: null, commitFileFactory: path =>
+            new WalCommitFile(File.OpenHandle("/dev/full", FileMode.Open, FileAccess.ReadWrite), Path.Combine(path, WalCommitFile.FileName)));
+        var before = wal.CommittedUntilAddress;
+        wal.Append(WalRecordKind.Block, "lost"u8);
+        var failure = Assert.Throws<StorageException>(wal.Commit);
+        Assert.Contains("WAL commit failed", failure.Message);
+        Assert.Equal(before, wal.CommittedUntilAddress);
+        Assert.Same(failure, Assert.Throws<StorageException>(() => wal.Append(WalRecordKind.Block, "later"u8)));
+    }
+
+    private static List<string> ReadAll(WriteAheadLog wal)
+    {
+        var payloads = new List<string>();
+        using var reader = wal.Scan(wal.BeginAddress);
+        while (reader.TryReadNext(out var record))
+        {
+            payloads.Add(System.Text.Encoding.ASCII.GetString(record.Payload));
+        }
+
+        return payloads;
+    }
+
+    private static List<(long Number, long Offset)> LatestCommits(string directory)
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(directory, WalCommitFile.FileName));
+        var found = new List<(long, long)>();
+        for (var offset = 0; offset < bytes.Length; offset += WalCommitFile.SlotSize)
+        {
+            if (WalCommitFile.TryDecode(bytes.AsSpan(offset, WalCommitFile.SlotSize), out var number, out _))
+            {
+                found.Add((number, offset));
+            }
+        }
+
+        return found;
+    }
+}
