@@ -302,12 +302,7 @@ public sealed class NodeStorageTests
     public void A_format_2_directory_keeps_its_page_sizes_and_its_format()
     {
         using var dir = new TempDirectory();
-        File.WriteAllText(Path.Combine(dir.Path, DataDirectory.FormatFileName), "cretoai-fast-storage 2\n");
-        var options = new NodeStorageOptions
-        {
-            DataDirectory = dir.Path,
-            Store = new ShardedStoreOptions { ShardCount = 2, MemoryBudgetPerShardBytes = 8 << 20, HashBucketsPerShard = 1 << 10 },
-        };
+        var options = OlderFormat(dir, 2);
         var large = TestData.Value(1, 100 << 10);
         using (var storage = NodeStorage.Open(options))
         {
@@ -339,12 +334,7 @@ public sealed class NodeStorageTests
     public void A_format_3_directory_keeps_a_commit_file_per_commit_and_its_format()
     {
         using var dir = new TempDirectory();
-        File.WriteAllText(Path.Combine(dir.Path, DataDirectory.FormatFileName), "cretoai-fast-storage 3\n");
-        var options = new NodeStorageOptions
-        {
-            DataDirectory = dir.Path,
-            Store = new ShardedStoreOptions { ShardCount = 2, MemoryBudgetPerShardBytes = 8 << 20, HashBucketsPerShard = 1 << 10 },
-        };
+        var options = OlderFormat(dir, 3);
         using (var storage = NodeStorage.Open(options))
         {
             storage.Wal.Append(WalRecordKind.Block, TestData.Value(1, 300));
@@ -373,5 +363,16 @@ public sealed class NodeStorageTests
         var freshWal = Path.Combine(fresh.Path, "wal");
         Assert.Equal(2 * WalCommitFile.SlotSize, new FileInfo(Path.Combine(freshWal, WalCommitFile.FileName)).Length);
         Assert.False(Directory.Exists(Path.Combine(freshWal, "log-commits")));
+    }
+
+    /// <summary>Options for a new directory marked as storage <paramref name="format"/> (as a build of that format would have created it).</summary>
+    private static NodeStorageOptions OlderFormat(TempDirectory dir, int format)
+    {
+        File.WriteAllText(Path.Combine(dir.Path, DataDirectory.FormatFileName), $"cretoai-fast-storage {format}\n");
+        return new NodeStorageOptions
+        {
+            DataDirectory = dir.Path,
+            Store = new ShardedStoreOptions { ShardCount = 2, MemoryBudgetPerShardBytes = 8 << 20, HashBucketsPerShard = 1 << 10 },
+        };
     }
 }
