@@ -12,7 +12,7 @@ namespace CretoAI.Fast.Storage;
 internal static partial class FileSync
 {
     private const int ReadOnly = 0;
-    private const int DirectoryOnly = 0x10000; // O_DIRECTORY on Linux (x86-64 and arm64)
+    private const int CloseOnExec = 0x80000; // O_CLOEXEC, the same on Linux x86-64 and arm64 (O_DIRECTORY is not)
 
     /// <summary>Makes <paramref name="file"/>'s written data durable.</summary>
     /// <exception cref="IOException">The flush failed (the data may not be on disk).</exception>
@@ -40,7 +40,7 @@ internal static partial class FileSync
             return;
         }
 
-        var fd = Open(path, ReadOnly | DirectoryOnly);
+        var fd = Open(path, ReadOnly | CloseOnExec);
         if (fd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();

@@ -6,19 +6,25 @@ namespace CretoAI.Fast.Storage;
 
 /// <summary>
 /// Where the WAL records its commits (FasterLog's commit metadata: which address range is durable), from
-/// storage format 4 on: one file, <c>wal/wal.commit</c>, of two 4 KiB slots written in turn. Commit n
-/// overwrites slot n mod 2 in place and is made durable with <c>fdatasync</c>, so a commit costs one
-/// write and one flush of a block the file already owns. FasterLog's own manager (kept for format 2 and
-/// 3 directories) created a new file per commit, wrote it <c>O_SYNC</c> and unlinked the previous one:
-/// two directory changes, each an ext4 journal commit, on the consensus thread's critical path.
+/// storage format 4 on: one file, <c>wal/wal.commit</c>, of two 4 KiB slots written in turn. Each commit
+/// overwrites the slot that does not hold the newest commit, in place, and is made durable with
+/// <c>fdatasync</c>, so a commit costs one write and one flush of a block the file already owns.
+/// FasterLog's own manager (kept for format 2 and 3 directories) created a new file per commit, wrote it
+/// <c>O_SYNC</c> and unlinked the previous one: two directory changes, each an ext4 journal commit, on
+/// the consensus thread's critical path.
 /// </summary>
 /// <remarks>
-/// A slot is: magic, layout version, commit number, metadata length, CRC-32C (over the header and the
-/// metadata), metadata. A slot that was never written, or whose write was cut short by a crash, fails
-/// its checksum and is skipped: recovery then uses the other slot, the previous commit, whose records
-/// are all that was acknowledged (the cut-short commit's caller never returned). A write or flush that
-/// fails is not retried: <see cref="Failure"/> holds it, every later commit fails the same way, and the
-/// WAL reports it to its callers (FasterLog itself ignores commit-manager failures).
+/// <para>A slot is: magic, layout version, commit number, metadata length, CRC-32C (over the header and
+/// the metadata), metadata. A slot that was never written, or whose write was cut short by a crash,
+/// fails its checksum and is skipped: recovery then uses the other slot, the previous commit, whose
+/// records are all that was acknowledged (the cut-short commit's caller never returned).</para>
+/// <para>Slots alternate by write, not by commit number: FasterLog numbers every commit request but
+/// writes the record only for the last of several that one flush covers, so numbers skip, and a
+/// parity rule could overwrite the newest acknowledged commit with the next one.</para>
+/// <para>A write or flush that fails is thrown back into FasterLog, which then neither marks the range
+/// committed nor deletes segments below a new begin address (it swallows the exception and completes
+/// no waiter). So the failure is also kept: <see cref="Failure"/> and <see cref="Failed"/> let the WAL
+/// wake its waiters and report it, and every later commit fails the same way.</para>
 /// </remarks>
 internal sealed class WalCommitFile : ILogCommitManager
 {
@@ -41,35 +47,57 @@ internal sealed class WalCommitFile : ILogCommitManager
     private readonly string _path;
     private readonly byte[] _slot = new byte[SlotSize];
     private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile IOException? _failure;
-    private long _durableUntil = long.MaxValue;
-    private long _lastUntil;
+    private int _nextSlot;
 
     internal WalCommitFile(SafeFileHandle file, string path)
     {
         _file = file;
         _path = path;
+
+        // The next write goes to the slot that does not hold the newest commit.
+        long newest = -1;
+        for (var slot = 0; slot < 2; slot++)
+        {
+            if (TryReadSlot(slot, out var number, out _) && number > newest)
+            {
+                newest = number;
+                _nextSlot = 1 - slot;
+            }
+        }
     }
 
     /// <summary>The first failed write or flush, if any: no commit since then is durable.</summary>
     public IOException? Failure => _failure;
 
-    /// <summary>After a <see cref="Failure"/>: the end of the last commit written before it (what recovery will find). Otherwise <see cref="long.MaxValue"/>.</summary>
-    public long DurableUntil => _failure is null ? long.MaxValue : Interlocked.Read(ref _durableUntil);
+    /// <summary>Completes when a commit record fails to be written (never faults).</summary>
+    public Task Failed => _failed.Task;
 
     /// <summary>
     /// Opens <c>wal.commit</c> in <paramref name="directory"/>, creating it (two empty slots, flushed
-    /// together with the directory entry) if it is missing or shorter than two slots. A short file can
-    /// only come from a crash during that creation, before any commit was written to it.
+    /// together with the directory entry) if it is missing or shorter than two slots. The file is made
+    /// before the log writes anything, so a missing or short file next to log segments that hold data
+    /// means the commit record was lost, not never written: that is refused rather than recovered as an
+    /// empty log.
     /// </summary>
+    /// <exception cref="StorageException">The commit record is missing but the log has data (<see cref="StorageError.WalCorrupt"/>).</exception>
     public static WalCommitFile Open(string directory)
     {
         var path = Path.Combine(directory, FileName);
+        var segmentsHoldData = Directory.EnumerateFiles(directory, "wal.log.*").Any(f => new FileInfo(f).Length > 0);
         var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
         try
         {
             if (RandomAccess.GetLength(file) < 2 * SlotSize)
             {
+                if (segmentsHoldData)
+                {
+                    throw new StorageException(
+                        StorageError.WalCorrupt,
+                        $"WAL in '{directory}' has log segments but its commit record '{FileName}' is missing or cut short, so which records were committed is unknown. Refusing to start from an empty log; restore the directory from a backup or resynchronise from peers.");
+                }
+
                 RandomAccess.Write(file, new byte[2 * SlotSize], 0);
                 RandomAccess.FlushToDisk(file);
                 FileSync.Directory(directory);
@@ -84,17 +112,14 @@ internal sealed class WalCommitFile : ILogCommitManager
         }
     }
 
-    /// <summary>Tells the file where the recovered log's committed range ends (the <see cref="DurableUntil"/> of a failure before any commit of this process).</summary>
-    public void Recovered(long committedUntil) => _lastUntil = committedUntil;
-
     /// <inheritdoc />
     public void Commit(long beginAddress, long untilAddress, byte[] commitMetadata, long commitNum, bool forceWriteMetadata)
     {
         lock (_gate)
         {
-            if (_failure is not null)
+            if (_failure is { } failure)
             {
-                return;
+                throw failure;
             }
 
             try
@@ -105,14 +130,16 @@ internal sealed class WalCommitFile : ILogCommitManager
                 }
 
                 Encode(_slot, commitNum, commitMetadata);
-                RandomAccess.Write(_file, _slot.AsSpan(0, HeaderSize + commitMetadata.Length), SlotOffset(commitNum));
+                RandomAccess.Write(_file, _slot.AsSpan(0, HeaderSize + commitMetadata.Length), (long)_nextSlot * SlotSize);
                 FileSync.Data(_file);
-                _lastUntil = untilAddress;
+                _nextSlot = 1 - _nextSlot;
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex)
             {
-                Interlocked.Exchange(ref _durableUntil, _lastUntil);
-                _failure = ex as IOException ?? new IOException(ex.Message, ex);
+                var recorded = ex as IOException ?? new IOException($"Writing WAL commit record '{_path}' failed: {ex.Message}", ex);
+                _failure = recorded;
+                _failed.TrySetResult();
+                throw recorded;
             }
         }
     }
@@ -122,7 +149,15 @@ internal sealed class WalCommitFile : ILogCommitManager
     {
         lock (_gate)
         {
-            return TryReadSlot(SlotOffset(commitNum), out var number, out var metadata) && number == commitNum ? metadata : null!;
+            for (var slot = 0; slot < 2; slot++)
+            {
+                if (TryReadSlot(slot, out var number, out var metadata) && number == commitNum)
+                {
+                    return metadata;
+                }
+            }
+
+            return null!;
         }
     }
 
@@ -134,7 +169,7 @@ internal sealed class WalCommitFile : ILogCommitManager
         {
             for (var slot = 0; slot < 2; slot++)
             {
-                if (TryReadSlot(slot * SlotSize, out var number, out _))
+                if (TryReadSlot(slot, out var number, out _))
                 {
                     found.Add(number);
                 }
@@ -146,13 +181,17 @@ internal sealed class WalCommitFile : ILogCommitManager
     }
 
     /// <inheritdoc />
+    /// <remarks>FasterLog 2.6.5 does not call this for a log; a slot holding the commit is emptied.</remarks>
     public void RemoveCommit(long commitNum)
     {
         lock (_gate)
         {
-            if (TryReadSlot(SlotOffset(commitNum), out var number, out _) && number == commitNum)
+            for (var slot = 0; slot < 2; slot++)
             {
-                ClearSlot(SlotOffset(commitNum));
+                if (TryReadSlot(slot, out var number, out _) && number == commitNum)
+                {
+                    ClearSlot(slot);
+                }
             }
         }
     }
@@ -163,7 +202,7 @@ internal sealed class WalCommitFile : ILogCommitManager
         lock (_gate)
         {
             ClearSlot(0);
-            ClearSlot(SlotSize);
+            ClearSlot(1);
         }
     }
 
@@ -216,18 +255,16 @@ internal sealed class WalCommitFile : ILogCommitManager
         return true;
     }
 
-    private static long SlotOffset(long commitNum) => (commitNum & 1) * SlotSize;
-
-    private bool TryReadSlot(long offset, out long commitNum, out byte[] metadata)
+    private bool TryReadSlot(int slot, out long commitNum, out byte[] metadata)
     {
         Span<byte> buffer = stackalloc byte[SlotSize];
-        var read = RandomAccess.Read(_file, buffer, offset);
+        var read = RandomAccess.Read(_file, buffer, (long)slot * SlotSize);
         return TryDecode(buffer[..read], out commitNum, out metadata);
     }
 
-    private void ClearSlot(long offset)
+    private void ClearSlot(int slot)
     {
-        RandomAccess.Write(_file, new byte[HeaderSize], offset);
+        RandomAccess.Write(_file, new byte[HeaderSize], (long)slot * SlotSize);
         FileSync.Data(_file);
     }
 }

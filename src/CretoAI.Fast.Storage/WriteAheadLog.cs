@@ -36,7 +36,6 @@ public sealed partial class WriteAheadLog : IDisposable
         _device = device;
         _commitFile = commitFile;
         _log = log;
-        commitFile?.Recovered(log.CommittedUntilAddress);
         _logger = logger;
         Recovery = Verify();
         _validUntil = Recovery.ValidUntilAddress;
@@ -64,7 +63,7 @@ public sealed partial class WriteAheadLog : IDisposable
     public long TailAddress => _log.TailAddress;
 
     /// <summary>Everything below this address is durable and verified.</summary>
-    public long CommittedUntilAddress => Math.Min(Math.Min(_log.CommittedUntilAddress, _commitFile?.DurableUntil ?? long.MaxValue), Recovery.IsClean ? long.MaxValue : _validUntil);
+    public long CommittedUntilAddress => Math.Min(_log.CommittedUntilAddress, Recovery.IsClean ? long.MaxValue : _validUntil);
 
     /// <summary>Opens (creating if needed) the log in <paramref name="directory"/> and verifies it.</summary>
     public static WriteAheadLog Open(string directory, WalOptions? options = null, ILogger? logger = null) =>
@@ -76,6 +75,7 @@ public sealed partial class WriteAheadLog : IDisposable
         options.Validate();
         logger ??= NullLogger.Instance;
         Directory.CreateDirectory(directory);
+        RefuseOtherCommitKind(directory, options);
         var path = Path.Combine(directory, "wal.log");
         var device = deviceFactory?.Invoke(path) ?? Devices.CreateLogDevice(path, preallocateFile: false, deleteOnClose: false, recoverDevice: true);
         WalCommitFile? commitFile = null;
@@ -103,6 +103,23 @@ public sealed partial class WriteAheadLog : IDisposable
         }
 
         return new WriteAheadLog(directory, options, device, commitFile, log, logger);
+    }
+
+    // A log written with the other kind of commit record would open as an empty log (FasterLog finds no
+    // commit and starts over), and the next appends would overwrite it. NodeStorage picks the kind from
+    // the directory's format; this catches anyone opening a WAL directory with the wrong options.
+    private static void RefuseOtherCommitKind(string directory, WalOptions options)
+    {
+        var legacy = Directory.Exists(Path.Combine(directory, "log-commits"));
+        var inPlace = File.Exists(Path.Combine(directory, WalCommitFile.FileName));
+        if (options.CommitInPlace ? legacy : inPlace)
+        {
+            throw new StorageException(
+                StorageError.UnsupportedFormat,
+                options.CommitInPlace
+                    ? $"WAL in '{directory}' records its commits as one file each (log-commits/, storage formats 2 and 3); it must be opened with the options for its data directory's format."
+                    : $"WAL in '{directory}' records its commits in place ({WalCommitFile.FileName}, storage format 4); it must be opened with the options for its data directory's format.");
+        }
     }
 
     /// <summary>
@@ -199,7 +216,7 @@ public sealed partial class WriteAheadLog : IDisposable
         }
 
         var until = _log.TailAddress;
-        if (_log.CommittedUntilAddress >= until)
+        if (CommittedUntilAddress >= until)
         {
             return;
         }
@@ -312,7 +329,7 @@ public sealed partial class WriteAheadLog : IDisposable
             var wait = _log.WaitForCommitAsync(until);
             if (!wait.IsCompletedSuccessfully)
             {
-                BlockOn(wait.AsTask());
+                BlockOn(wait.AsTask(), _commitFile?.Failed);
             }
         }
         catch (Exception ex) when (ex is CommitFailureException or FasterException or IOException)
@@ -320,8 +337,8 @@ public sealed partial class WriteAheadLog : IDisposable
             throw Failed(ex);
         }
 
-        // FasterLog ignores a commit manager's failure: the commit file reports it here instead.
-        if (_commitFile?.Failure is { } commitFailure)
+        // FasterLog swallows a commit record's failure: the commit file reports it here instead.
+        if (_commitFile?.Failure is { } commitFailure && _log.CommittedUntilAddress < until)
         {
             throw Failed(commitFailure);
         }
@@ -332,18 +349,41 @@ public sealed partial class WriteAheadLog : IDisposable
         }
     }
 
-    // Sleeps until the commit completes, without Task.Wait's spinning first: the commit is another
-    // thread's disk write, so spinning (sched_yield) only takes a core from the validators sharing it.
-    private static void BlockOn(Task task)
+    // Waits for the commit, or for the commit record to fail (FasterLog then completes no waiter).
+    // Task.WhenAny removes its continuation from the other task when one completes, so waiting on the
+    // never-completing failure task leaves nothing behind. Off the thread pool (the consensus thread)
+    // it sleeps without Task.Wait's spinning first: the commit is another thread's disk write, so
+    // spinning (sched_yield) only takes a core from the validators sharing it. A pool thread keeps
+    // Task.Wait, so the pool knows one of its workers is blocked.
+    private static void BlockOn(Task commit, Task? recordFailed)
     {
-        if (!task.IsCompleted)
+        var either = recordFailed is null ? commit : Task.WhenAny(commit, recordFailed);
+        if (!either.IsCompleted)
         {
-            using var done = new ManualResetEventSlim(initialState: false, spinCount: 0);
-            task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(done.Set);
-            done.Wait();
+            if (Thread.CurrentThread.IsThreadPoolThread)
+            {
+                try
+                {
+                    either.Wait();
+                }
+                catch (AggregateException)
+                {
+                    // The commit's own exception is rethrown, unwrapped, below.
+                }
+            }
+            else
+            {
+                // Not disposed: the continuation may run after the wait returns (it only sets the event).
+                var done = new ManualResetEventSlim(initialState: false, spinCount: 0);
+                _ = either.ContinueWith(static (_, state) => ((ManualResetEventSlim)state!).Set(), done, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                done.Wait();
+            }
         }
 
-        task.GetAwaiter().GetResult();
+        if (commit.IsCompleted)
+        {
+            commit.GetAwaiter().GetResult();
+        }
     }
 
     private StorageException Failed(Exception ex)
@@ -373,7 +413,7 @@ public sealed partial class WriteAheadLog : IDisposable
         // The managed device loses errno (FASTER reports -1), so a nearly empty volume is the reliable sign;
         // devices that do pass errno report ENOSPC as "error code 28".
         var pageSize = 1L << _options.PageSizeBits;
-        var noSpace = (free >= 0 && free < pageSize) || ex.Message.EndsWith("error code 28", StringComparison.Ordinal);
+        var noSpace = (free >= 0 && free < pageSize) || ex.Message.EndsWith("error code 28", StringComparison.Ordinal) || ex is IOException { HResult: 28 };
         return noSpace
             ? new StorageException(StorageError.DiskFull, $"WAL commit failed in '{_directory}': the disk is full ({(free >= 0 ? free.ToString(System.Globalization.CultureInfo.InvariantCulture) : "?")} bytes free). Records appended since the last successful commit were not committed; earlier ones are intact. Free space and restart.", ex)
             : new StorageException(StorageError.IoFailure, $"WAL commit failed in '{_directory}': {ex.Message}. Records appended since the last successful commit were not committed; earlier ones are intact.", ex);

@@ -105,6 +105,120 @@ public sealed class WalCommitFileTests
         Assert.Same(failure, Assert.Throws<StorageException>(() => wal.Append(WalRecordKind.Block, "later"u8)));
     }
 
+    [Fact]
+    public async Task A_group_commit_whose_record_cannot_be_written_fails_instead_of_waiting_forever()
+    {
+        // FasterLog completes no waiter when the record fails: the WAL must be woken by the file.
+        using var dir = new TempDirectory();
+        var group = new WalOptions { PageSizeBits = 14, MemorySizeBits = 16, SegmentSizeBits = 20, Durability = WalDurability.GroupCommit };
+        using var wal = WriteAheadLog.Open(dir.Path, group, logger: null, deviceFactory: null, commitFileFactory: path =>
+            new WalCommitFile(File.OpenHandle("/dev/full", FileMode.Open, FileAccess.ReadWrite), Path.Combine(path, WalCommitFile.FileName)));
+        var commits = Enumerable.Range(0, 3).Select(i => Task.Run(() =>
+        {
+            wal.Append(WalRecordKind.Block, TestData.Value(i, 32));
+            wal.Commit();
+        })).ToArray();
+
+        // A hang guard, not a timing expectation: without the wake-up these never finish.
+        var all = Task.WhenAll(commits);
+        Assert.Same(all, await Task.WhenAny(all, Task.Delay(TimeSpan.FromMinutes(2))));
+        Assert.All(commits, c => Assert.IsType<StorageException>(c.Exception?.InnerException));
+    }
+
+    [Fact]
+    public void Slots_alternate_by_write_so_skipped_commit_numbers_never_overwrite_the_newest()
+    {
+        // FasterLog writes a record only for the last of several commits one flush covers, so the
+        // numbers written can skip (1, 2, 4): commit 4 must replace 1, not 2 (same parity as 4).
+        using var dir = new TempDirectory();
+        using (var file = WalCommitFile.Open(dir.Path))
+        {
+            foreach (var number in new long[] { 1, 2, 4 })
+            {
+                file.Commit(0, 64 * number, TestData.Value((int)number, 40), number, forceWriteMetadata: false);
+            }
+
+            Assert.Equal([4, 2], file.ListCommits());
+            Assert.Equal(TestData.Value(2, 40), file.GetCommitMetadata(2));
+            Assert.Equal(TestData.Value(4, 40), file.GetCommitMetadata(4));
+            Assert.Null(file.GetCommitMetadata(1));
+        }
+
+        // After a reopen the next write still goes to the slot without the newest commit.
+        using (var file = WalCommitFile.Open(dir.Path))
+        {
+            file.Commit(0, 64 * 6, TestData.Value(6, 40), 6, forceWriteMetadata: false);
+            Assert.Equal([6, 4], file.ListCommits());
+        }
+    }
+
+    [Fact]
+    public void Concurrent_committers_leave_the_newest_commit_intact()
+    {
+        using var dir = new TempDirectory();
+        using (var wal = WriteAheadLog.Open(dir.Path, new WalOptions { PageSizeBits = 14, MemorySizeBits = 16, SegmentSizeBits = 20, Durability = WalDurability.GroupCommit }))
+        {
+            Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, writer =>
+            {
+                for (var i = 0; i < 50; i++)
+                {
+                    wal.Append(WalRecordKind.Block, TestData.Value((writer * 1000) + i, 64));
+                    wal.Commit();
+                }
+            });
+        }
+
+        var commits = LatestCommits(dir.Path);
+        Assert.Equal(2, commits.Count);
+        Assert.NotEqual(commits[0].Number, commits[1].Number);
+        using var reopened = WriteAheadLog.Open(dir.Path, SmallPages);
+        Assert.Equal(200, ReadAll(reopened).Count);
+    }
+
+    [Fact]
+    public void A_log_with_data_whose_commit_record_is_missing_is_refused_not_emptied()
+    {
+        using var dir = new TempDirectory();
+        using (var wal = WriteAheadLog.Open(dir.Path, SmallPages))
+        {
+            wal.Append(WalRecordKind.Block, "kept"u8);
+            wal.Commit();
+        }
+
+        File.Delete(Path.Combine(dir.Path, WalCommitFile.FileName));
+        var refused = Assert.Throws<StorageException>(() => WriteAheadLog.Open(dir.Path, SmallPages));
+        Assert.Equal(StorageError.WalCorrupt, refused.Error);
+        Assert.Contains(WalCommitFile.FileName, refused.Message);
+        Assert.NotEqual(0, new FileInfo(Path.Combine(dir.Path, "wal.log.0")).Length);
+    }
+
+    [Fact]
+    public void A_log_opened_with_the_other_kind_of_commit_record_is_refused()
+    {
+        using var legacy = new TempDirectory();
+        var fileEach = new WalOptions { PageSizeBits = 14, MemorySizeBits = 16, SegmentSizeBits = 20, CommitInPlace = false };
+        using (var wal = WriteAheadLog.Open(legacy.Path, fileEach))
+        {
+            wal.Append(WalRecordKind.Block, "one"u8);
+            wal.Commit();
+        }
+
+        Assert.Equal(StorageError.UnsupportedFormat, Assert.Throws<StorageException>(() => WriteAheadLog.Open(legacy.Path, SmallPages)).Error);
+        using (var wal = WriteAheadLog.Open(legacy.Path, fileEach))
+        {
+            Assert.Equal(["one"], ReadAll(wal));
+        }
+
+        using var current = new TempDirectory();
+        using (var wal = WriteAheadLog.Open(current.Path, SmallPages))
+        {
+            wal.Append(WalRecordKind.Block, "two"u8);
+            wal.Commit();
+        }
+
+        Assert.Equal(StorageError.UnsupportedFormat, Assert.Throws<StorageException>(() => WriteAheadLog.Open(current.Path, fileEach)).Error);
+    }
+
     private static List<string> ReadAll(WriteAheadLog wal)
     {
         var payloads = new List<string>();
