@@ -52,13 +52,7 @@ public sealed class WalCommitFileTests
     public void A_torn_last_commit_record_falls_back_to_the_one_before()
     {
         using var dir = new TempDirectory();
-        using (var wal = WriteAheadLog.Open(dir.Path, SmallPages))
-        {
-            wal.Append(WalRecordKind.Block, "first"u8);
-            wal.Commit();
-            wal.Append(WalRecordKind.Block, "second"u8);
-            wal.Commit();
-        }
+        CommitEach(dir.Path, SmallPages, "first", "second");
 
         // Damage the newest slot's metadata, as a crash in the middle of writing it would.
         var newest = LatestCommits(dir.Path).MaxBy(c => c.Number);
@@ -179,11 +173,7 @@ public sealed class WalCommitFileTests
     public void A_log_with_data_whose_commit_record_is_missing_is_refused_not_emptied()
     {
         using var dir = new TempDirectory();
-        using (var wal = WriteAheadLog.Open(dir.Path, SmallPages))
-        {
-            wal.Append(WalRecordKind.Block, "kept"u8);
-            wal.Commit();
-        }
+        CommitEach(dir.Path, SmallPages, "kept");
 
         File.Delete(Path.Combine(dir.Path, WalCommitFile.FileName));
         var refused = Assert.Throws<StorageException>(() => WriteAheadLog.Open(dir.Path, SmallPages));
@@ -197,11 +187,7 @@ public sealed class WalCommitFileTests
     {
         using var legacy = new TempDirectory();
         var fileEach = new WalOptions { PageSizeBits = 14, MemorySizeBits = 16, SegmentSizeBits = 20, CommitInPlace = false };
-        using (var wal = WriteAheadLog.Open(legacy.Path, fileEach))
-        {
-            wal.Append(WalRecordKind.Block, "one"u8);
-            wal.Commit();
-        }
+        CommitEach(legacy.Path, fileEach, "one");
 
         Assert.Equal(StorageError.UnsupportedFormat, Assert.Throws<StorageException>(() => WriteAheadLog.Open(legacy.Path, SmallPages)).Error);
         using (var wal = WriteAheadLog.Open(legacy.Path, fileEach))
@@ -210,13 +196,20 @@ public sealed class WalCommitFileTests
         }
 
         using var current = new TempDirectory();
-        using (var wal = WriteAheadLog.Open(current.Path, SmallPages))
-        {
-            wal.Append(WalRecordKind.Block, "two"u8);
-            wal.Commit();
-        }
+        CommitEach(current.Path, SmallPages, "two");
 
         Assert.Equal(StorageError.UnsupportedFormat, Assert.Throws<StorageException>(() => WriteAheadLog.Open(current.Path, fileEach)).Error);
+    }
+
+    /// <summary>Opens the WAL in <paramref name="path"/>, appends and commits each payload (ASCII) in turn, and closes it.</summary>
+    private static void CommitEach(string path, WalOptions options, params string[] payloads)
+    {
+        using var wal = WriteAheadLog.Open(path, options);
+        foreach (var payload in payloads)
+        {
+            wal.Append(WalRecordKind.Block, System.Text.Encoding.ASCII.GetBytes(payload));
+            wal.Commit();
+        }
     }
 
     private static List<string> ReadAll(WriteAheadLog wal)
