@@ -136,6 +136,47 @@ public class MLDsa87CacheAndBatchTests
         Assert.True(callerThread > 0);
     }
 
+    [Fact]
+    public void A_batch_of_keys_seen_for_the_first_time_gets_the_verdicts_of_single_verification()
+    {
+        // Every key is new, so each group of four hashes its keys' tr together (groups of 4, 4, 3 and
+        // a lone one): damaged signatures, a wrong context and a short key must still be told apart.
+        var items = new List<MLDsa87BatchItem>();
+        var expected = new List<bool>();
+        for (var i = 0; i < 12; i++)
+        {
+            var (publicKey, secretKey) = MakeKey(100 + i);
+            var message = BitConverter.GetBytes(i * 7);
+            var signature = Sign(secretKey, message);
+            var context = "ctx"u8.ToArray();
+            switch (i % 4)
+            {
+                case 1:
+                    signature[100 + i] ^= 0x40;
+                    break;
+                case 2 when i == 6:
+                    context = "other"u8.ToArray();
+                    break;
+                case 3 when i == 11:
+                    publicKey = publicKey[..^1];
+                    break;
+            }
+
+            items.Add(new MLDsa87BatchItem(publicKey, message, context, signature));
+            expected.Add(MLDsa87.Verify(publicKey, message, context, signature));
+        }
+
+        items.Add(new MLDsa87BatchItem(MakeKey(200).PublicKey, new byte[1], default, new byte[MLDsa87.SignatureSize]));
+        expected.Add(false);
+        Assert.Contains(true, expected);
+        Assert.Equal(6, expected.Count(v => !v));
+
+        var cache = new MLDsa87KeyCache();
+        Assert.Equal(expected, new MLDsa87BatchVerifier(cache, maxDegreeOfParallelism: 1).VerifyAll(items));
+        Assert.Equal(12, cache.FirstSightings);
+        Assert.Equal(expected, new MLDsa87BatchVerifier(new MLDsa87KeyCache()).VerifyAll(items));
+    }
+
     private static (byte[] PublicKey, byte[] SecretKey) MakeKey(int seed)
     {
         var publicKey = new byte[MLDsa87.PublicKeySize];

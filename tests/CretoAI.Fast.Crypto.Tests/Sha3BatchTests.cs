@@ -74,4 +74,43 @@ public class Sha3BatchTests
         var digests = new Hash32[1];
         Assert.Throws<ArgumentException>(() => Sha3Batch.Hash256([[1], [2]], digests));
     }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Four_shake256_instances_give_each_message_its_own_64_byte_output(int count)
+    {
+        if (!KeccakF1600x4.IsAccelerated)
+        {
+            return;
+        }
+
+        for (var start = 0; start + 4 <= Lengths.Length; start += 2)
+        {
+            var random = new Random(start + (100 * count));
+            var messages = new byte[4][];
+            for (var i = 0; i < 4; i++)
+            {
+                messages[i] = new byte[Lengths[start + i]];
+                random.NextBytes(messages[i]);
+            }
+
+            var outputs = new byte[4 * 64];
+            Sha3Batch.Shake256x64(messages[0], messages[1], messages[2], messages[3], count, outputs);
+            var expected = new byte[64];
+            for (var i = 0; i < 4; i++)
+            {
+                if (i < count)
+                {
+                    KeccakSponge.Shake256(messages[i], default, default, expected);
+                    Assert.Equal(expected, outputs.AsSpan(i * 64, 64).ToArray());
+                }
+                else
+                {
+                    Assert.All(outputs.AsSpan(i * 64, 64).ToArray(), b => Assert.Equal(0, b));
+                }
+            }
+        }
+    }
 }

@@ -68,6 +68,30 @@ public static class Sha3Batch
     [SkipLocalsInit]
     private static void HashGroup(ReadOnlySpan<byte> m0, ReadOnlySpan<byte> m1, ReadOnlySpan<byte> m2, ReadOnlySpan<byte> m3, Span<Hash32> digests)
     {
+        Span<byte> out4 = stackalloc byte[4 * Hash32.Size];
+        AbsorbGroup(m0, m1, m2, m3, Sha3Padding, Hash32.Size, digests.Length, out4);
+        for (var lane = 0; lane < digests.Length; lane++)
+        {
+            digests[lane] = new Hash32(out4.Slice(lane * Hash32.Size, Hash32.Size));
+        }
+    }
+
+    /// <summary>
+    /// SHAKE256 of up to four messages at once, 64 bytes each (ML-DSA's tr = H(pk, 64)), written to
+    /// <paramref name="outputs"/> at 64 × i for message i. <paramref name="count"/> messages (2..4) are
+    /// hashed; the rest of the four are ignored. Needs <see cref="KeccakF1600x4.IsAccelerated"/>.
+    /// </summary>
+    internal static void Shake256x64(ReadOnlySpan<byte> m0, ReadOnlySpan<byte> m1, ReadOnlySpan<byte> m2, ReadOnlySpan<byte> m3, int count, Span<byte> outputs) =>
+        AbsorbGroup(m0, m1, m2, m3, ShakePadding, 64, count, outputs);
+
+    private const byte Sha3Padding = 0x06;
+    private const byte ShakePadding = 0x1F;
+
+    // Absorbs four messages in parallel (lanes past count are padding only) and writes the first
+    // outputBytes (at most one rate block) of each of the first count lanes to outputs.
+    [SkipLocalsInit]
+    private static void AbsorbGroup(ReadOnlySpan<byte> m0, ReadOnlySpan<byte> m1, ReadOnlySpan<byte> m2, ReadOnlySpan<byte> m3, byte padding, int outputBytes, int count, Span<byte> outputs)
+    {
         KeccakLanes4 state = default;
         Span<Vector256<ulong>> lanes = state;
         Span<byte> tails = stackalloc byte[4 * Rate];
@@ -78,10 +102,10 @@ public static class Sha3Batch
         var last = Math.Max(Math.Max(b0, b1), Math.Max(b2, b3));
         for (var block = 0; block < last; block++)
         {
-            var s0 = Block(m0, b0, block, tails[..Rate]);
-            var s1 = Block(m1, b1, block, tails.Slice(Rate, Rate));
-            var s2 = Block(m2, b2, block, tails.Slice(2 * Rate, Rate));
-            var s3 = Block(m3, b3, block, tails.Slice(3 * Rate, Rate));
+            var s0 = Block(m0, b0, block, padding, tails[..Rate]);
+            var s1 = Block(m1, b1, block, padding, tails.Slice(Rate, Rate));
+            var s2 = Block(m2, b2, block, padding, tails.Slice(2 * Rate, Rate));
+            var s3 = Block(m3, b3, block, padding, tails.Slice(3 * Rate, Rate));
             for (var l = 0; l < RateLanes; l++)
             {
                 var at = 8 * l;
@@ -93,21 +117,20 @@ public static class Sha3Batch
             }
 
             KeccakF1600x4.Permute(lanes);
-            for (var lane = 0; lane < digests.Length; lane++)
+            for (var lane = 0; lane < count; lane++)
             {
                 if (block + 1 == lane switch { 0 => b0, 1 => b1, 2 => b2, _ => b3 })
                 {
-                    digests[lane] = Digest(lanes, lane);
+                    Squeeze(lanes, lane, outputs.Slice(lane * outputBytes, outputBytes));
                 }
             }
         }
     }
 
-    /// <summary>Blocks in the padded stream of a message: the padding always adds at least one byte.</summary>
     private static int Blocks(ReadOnlySpan<byte> message) => (message.Length / Rate) + 1;
 
     /// <summary>Block <paramref name="index"/> of the message's padded stream (zeros past its end).</summary>
-    private static ReadOnlySpan<byte> Block(ReadOnlySpan<byte> message, int blocks, int index, Span<byte> tail)
+    private static ReadOnlySpan<byte> Block(ReadOnlySpan<byte> message, int blocks, int index, byte padding, Span<byte> tail)
     {
         var start = index * Rate;
         if (index < blocks - 1)
@@ -120,22 +143,18 @@ public static class Sha3Batch
         {
             var rest = message[start..];
             rest.CopyTo(tail);
-            tail[rest.Length] ^= 0x06;
+            tail[rest.Length] ^= padding;
             tail[Rate - 1] ^= 0x80;
         }
 
         return tail;
     }
 
-    [SkipLocalsInit]
-    private static Hash32 Digest(ReadOnlySpan<Vector256<ulong>> lanes, int lane)
+    private static void Squeeze(ReadOnlySpan<Vector256<ulong>> lanes, int lane, Span<byte> output)
     {
-        Span<byte> digest = stackalloc byte[Hash32.Size];
-        for (var l = 0; l < 4; l++)
+        for (var l = 0; l < output.Length / 8; l++)
         {
-            BinaryPrimitives.WriteUInt64LittleEndian(digest[(8 * l)..], lanes[l].GetElement(lane));
+            BinaryPrimitives.WriteUInt64LittleEndian(output[(8 * l)..], lanes[l].GetElement(lane));
         }
-
-        return new Hash32(digest);
     }
 }

@@ -98,8 +98,23 @@ public static class MLDsa87
         }
 
         Span<byte> tr = stackalloc byte[MLDsa87Parameters.TrBytes];
-        Span<byte> mu = stackalloc byte[MuSize];
         MLDsa87Engine.ComputeTr(publicKey, tr);
+        return VerifyWithTr(publicKey, tr, message, context, signature);
+    }
+
+    /// <summary>
+    /// <see cref="Verify"/> with tr = H(pk, 64) already computed (the batch verifier hashes four keys
+    /// at once). The caller guarantees <paramref name="tr"/> belongs to <paramref name="publicKey"/>.
+    /// </summary>
+    [SkipLocalsInit]
+    internal static bool VerifyWithTr(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> tr, ReadOnlySpan<byte> message, ReadOnlySpan<byte> context, ReadOnlySpan<byte> signature)
+    {
+        if (publicKey.Length != PublicKeySize || signature.Length != SignatureSize || context.Length > MaxContextSize || tr.Length != MLDsa87Parameters.TrBytes)
+        {
+            return false;
+        }
+
+        Span<byte> mu = stackalloc byte[MuSize];
         ReadOnlySpan<byte> header = [0, (byte)context.Length];
         MLDsa87Engine.ComputeMu(tr, header, context, default, message, mu);
         return MLDsa87Engine.VerifyMuCold(publicKey, mu, signature);

@@ -65,10 +65,10 @@ public sealed class MLDsa87BatchVerifier
 
     private void VerifyRange(IReadOnlyList<MLDsa87BatchItem> items, bool[] results, int start, int end)
     {
-        for (var i = start; i < end; i++)
+        for (var i = start; i < end; i += ChunkSize)
         {
-            var item = items[i];
-            results[i] = _cache.Verify(item.PublicKey.Span, item.Message.Span, item.Context.Span, item.Signature.Span);
+            var count = Math.Min(ChunkSize, end - i);
+            _cache.VerifyFour(items, i, count, results.AsSpan(i, count));
         }
     }
 }

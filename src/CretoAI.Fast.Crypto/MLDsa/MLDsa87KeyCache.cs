@@ -105,6 +105,78 @@ public sealed class MLDsa87KeyCache
         return Expand(hash, publicKey).Verify(message, context, signature);
     }
 
+    /// <summary>
+    /// <see cref="Verify"/> for up to four items at once, with the same caching. The keys seen for the
+    /// first time (verified without being cached) have their tr = H(pk, 64) hashed together, four
+    /// SHAKE256 instances in one AVX2 permutation, instead of one after another: for a 2,592-byte key
+    /// that is 20 of the ~30 Keccak permutations a cold verification does outside ExpandA.
+    /// </summary>
+    /// <param name="items">The batch; items <paramref name="start"/> .. start + <paramref name="count"/> (at most four) are verified.</param>
+    /// <param name="start">First item.</param>
+    /// <param name="count">Items, 1..4.</param>
+    /// <param name="results">Verdicts of those items, in order.</param>
+    [System.Runtime.CompilerServices.SkipLocalsInit]
+    internal void VerifyFour(IReadOnlyList<MLDsa87BatchItem> items, int start, int count, Span<bool> results)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, 4);
+        Span<int> cold = stackalloc int[4];
+        var colds = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var item = items[start + i];
+            var publicKey = item.PublicKey.Span;
+            if (publicKey.Length != MLDsa87.PublicKeySize)
+            {
+                results[i] = false;
+                continue;
+            }
+
+            var hash = Hash(publicKey);
+            if (TryGetCached(hash, publicKey, out var verifier))
+            {
+                results[i] = verifier.Verify(item.Message.Span, item.Context.Span, item.Signature.Span);
+                continue;
+            }
+
+            ref var slot = ref _seenOnce[(int)(hash & (SeenOnceSlots - 1))];
+            if (Volatile.Read(ref slot) == hash)
+            {
+                results[i] = Expand(hash, publicKey).Verify(item.Message.Span, item.Context.Span, item.Signature.Span);
+                continue;
+            }
+
+            Volatile.Write(ref slot, hash);
+            Interlocked.Increment(ref _firstSightings);
+            cold[colds++] = i;
+        }
+
+        if (colds < 2 || !KeccakF1600x4.IsAccelerated)
+        {
+            for (var c = 0; c < colds; c++)
+            {
+                var item = items[start + cold[c]];
+                results[cold[c]] = MLDsa87.Verify(item.PublicKey.Span, item.Message.Span, item.Context.Span, item.Signature.Span);
+            }
+
+            return;
+        }
+
+        const int TrBytes = 64;
+        Span<byte> trs = stackalloc byte[4 * TrBytes];
+        Sha3Batch.Shake256x64(
+            items[start + cold[0]].PublicKey.Span,
+            items[start + cold[1]].PublicKey.Span,
+            colds > 2 ? items[start + cold[2]].PublicKey.Span : [],
+            colds > 3 ? items[start + cold[3]].PublicKey.Span : [],
+            colds,
+            trs);
+        for (var c = 0; c < colds; c++)
+        {
+            var item = items[start + cold[c]];
+            results[cold[c]] = MLDsa87.VerifyWithTr(item.PublicKey.Span, trs.Slice(c * TrBytes, TrBytes), item.Message.Span, item.Context.Span, item.Signature.Span);
+        }
+    }
+
     /// <summary>Keys verified once without being cached (<see cref="Verify"/>'s first sighting).</summary>
     public long FirstSightings => Interlocked.Read(ref _firstSightings);
 
