@@ -77,32 +77,42 @@ public sealed class MLDsa87KeyCache
     public long Evictions => Interlocked.Read(ref _evictions);
 
     /// <summary>ML-DSA.Verify through the cached expanded key; false (never throws) for any bad input.</summary>
-    public bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> context, ReadOnlySpan<byte> signature)
+    public bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> context, ReadOnlySpan<byte> signature) =>
+        TryVerifyKnown(publicKey, message, context, signature, out var verdict) ? verdict : MLDsa87.Verify(publicKey, message, context, signature);
+
+    /// <summary>
+    /// Verifies through the cache when the key needs no first-sighting work: a wrong length (false), a
+    /// cached key, or a key seen once before (expanded and cached now). Otherwise notes the key in the
+    /// "seen once" table and returns false, leaving the verification (without caching) to the caller.
+    /// </summary>
+    private bool TryVerifyKnown(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> context, ReadOnlySpan<byte> signature, out bool verdict)
     {
+        verdict = false;
         if (publicKey.Length != MLDsa87.PublicKeySize)
         {
-            return false;
+            return true;
         }
 
         var hash = Hash(publicKey);
         if (TryGetCached(hash, publicKey, out var verifier))
         {
-            return verifier.Verify(message, context, signature);
+            verdict = verifier.Verify(message, context, signature);
+            return true;
         }
 
         // A miss: cache the key only if it was seen before (its hash is in the table); otherwise
         // note it and verify without expanding it onto the heap. Racing threads may both take
         // either branch; each answer is still a full verification.
         ref var slot = ref _seenOnce[(int)(hash & (SeenOnceSlots - 1))];
-        var seen = Volatile.Read(ref slot) == hash;
-        if (!seen)
+        if (Volatile.Read(ref slot) == hash)
         {
-            Volatile.Write(ref slot, hash);
-            Interlocked.Increment(ref _firstSightings);
-            return MLDsa87.Verify(publicKey, message, context, signature);
+            verdict = Expand(hash, publicKey).Verify(message, context, signature);
+            return true;
         }
 
-        return Expand(hash, publicKey).Verify(message, context, signature);
+        Volatile.Write(ref slot, hash);
+        Interlocked.Increment(ref _firstSightings);
+        return false;
     }
 
     /// <summary>
@@ -124,30 +134,10 @@ public sealed class MLDsa87KeyCache
         for (var i = 0; i < count; i++)
         {
             var item = items[start + i];
-            var publicKey = item.PublicKey.Span;
-            if (publicKey.Length != MLDsa87.PublicKeySize)
+            if (!TryVerifyKnown(item.PublicKey.Span, item.Message.Span, item.Context.Span, item.Signature.Span, out results[i]))
             {
-                results[i] = false;
-                continue;
+                cold[colds++] = i;
             }
-
-            var hash = Hash(publicKey);
-            if (TryGetCached(hash, publicKey, out var verifier))
-            {
-                results[i] = verifier.Verify(item.Message.Span, item.Context.Span, item.Signature.Span);
-                continue;
-            }
-
-            ref var slot = ref _seenOnce[(int)(hash & (SeenOnceSlots - 1))];
-            if (Volatile.Read(ref slot) == hash)
-            {
-                results[i] = Expand(hash, publicKey).Verify(item.Message.Span, item.Context.Span, item.Signature.Span);
-                continue;
-            }
-
-            Volatile.Write(ref slot, hash);
-            Interlocked.Increment(ref _firstSightings);
-            cold[colds++] = i;
         }
 
         if (colds < 2 || !KeccakF1600x4.IsAccelerated)
