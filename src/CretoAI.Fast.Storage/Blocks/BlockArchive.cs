@@ -37,7 +37,7 @@ public sealed class BlockArchive : IDisposable
     private readonly FileStream _file;
     private readonly Lock _lock = new();
     private readonly string _path;
-    /// <summary>Appended bytes handed to the kernel's writeback at a time (see <see cref="FileWriteback"/>).</summary>
+    /// <summary>Appended bytes handed to the kernel's writeback at a time (see <see cref="FileSync.StartWriteback"/>).</summary>
     private const long WritebackChunk = 1 << 20;
 
     private long _length;
@@ -119,7 +119,7 @@ public sealed class BlockArchive : IDisposable
             _length += size;
             if (_length - _writebackFrom >= WritebackChunk)
             {
-                FileWriteback.Start(_file.SafeFileHandle, _writebackFrom, _length - _writebackFrom);
+                FileSync.StartWriteback(_file.SafeFileHandle, _writebackFrom, _length - _writebackFrom);
                 _writebackFrom = _length;
             }
         }
