@@ -47,8 +47,7 @@ internal sealed class WalCommitFile : ILogCommitManager
     private readonly string _path;
     private readonly byte[] _slot = new byte[SlotSize];
     private readonly Lock _gate = new();
-    private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private volatile IOException? _failure;
+    private readonly TaskCompletionSource<IOException> _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _nextSlot;
 
     internal WalCommitFile(SafeFileHandle file, string path)
@@ -69,9 +68,9 @@ internal sealed class WalCommitFile : ILogCommitManager
     }
 
     /// <summary>The first failed write or flush, if any: no commit since then is durable.</summary>
-    public IOException? Failure => _failure;
+    public IOException? Failure => _failed.Task.IsCompletedSuccessfully ? _failed.Task.Result : null;
 
-    /// <summary>Completes when a commit record fails to be written (never faults).</summary>
+    /// <summary>Completes, with <see cref="Failure"/>, when a commit record fails to be written (never faults).</summary>
     public Task Failed => _failed.Task;
 
     /// <summary>
@@ -117,7 +116,7 @@ internal sealed class WalCommitFile : ILogCommitManager
     {
         lock (_gate)
         {
-            if (_failure is { } failure)
+            if (Failure is { } failure)
             {
                 throw failure;
             }
@@ -137,8 +136,7 @@ internal sealed class WalCommitFile : ILogCommitManager
             catch (Exception ex)
             {
                 var recorded = ex as IOException ?? new IOException($"Writing WAL commit record '{_path}' failed: {ex.Message}", ex);
-                _failure = recorded;
-                _failed.TrySetResult();
+                _failed.TrySetResult(recorded);
                 throw recorded;
             }
         }
