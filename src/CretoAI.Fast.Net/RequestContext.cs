@@ -207,27 +207,47 @@ public sealed class RequestContext
     /// Answers a deferred request, from any thread. Returns false if the connection has closed or
     /// this request was already answered (nothing is sent then).
     /// </summary>
-    public async ValueTask<bool> CompleteAsync(DeferredReply reply, MessageType type, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> CompleteAsync(DeferredReply reply, MessageType type, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default) =>
+        await CompleteAllAsync([new DeferredAnswer(reply, type, payload)], cancellationToken).ConfigureAwait(false) == 1;
+
+    /// <summary>
+    /// Answers several deferred requests with one write and one flush, from any thread: a worker that
+    /// finishes many requests of a connection at once sends them together instead of one system call
+    /// each. Answers to requests already answered (or not of this connection) are skipped. Returns how
+    /// many were sent; 0 when the connection has closed.
+    /// </summary>
+    public async ValueTask<int> CompleteAllAsync(IReadOnlyList<DeferredAnswer> answers, CancellationToken cancellationToken = default)
     {
-        // A cancelled wait leaves the request in flight, so the caller may try again.
+        ArgumentNullException.ThrowIfNull(answers);
+
+        // A cancelled wait leaves the requests in flight, so the caller may try again.
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!Release(reply))
+            var sent = 0;
+            foreach (var answer in answers)
             {
-                return false;
+                if (Release(answer.Reply))
+                {
+                    FrameEncoder.Write(_output, answer.Type, FrameFlags.Response, answer.Reply.CorrelationId, answer.Payload.Span);
+                    sent++;
+                }
             }
 
-            FrameEncoder.Write(_output, type, FrameFlags.Response, reply.CorrelationId, payload.Span);
+            if (sent == 0)
+            {
+                return 0;
+            }
+
             var written = _output.UnflushedBytes;
             var flush = await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
-            _counters.AddFrames(0, 1);
+            _counters.AddFrames(0, sent);
             _counters.AddBytes(0, written);
-            return !flush.IsCompleted;
+            return flush.IsCompleted ? 0 : sent;
         }
         catch (InvalidOperationException)
         {
-            return false;
+            return 0;
         }
         finally
         {

@@ -181,4 +181,46 @@ public sealed class InFlightTests
         var closing = await FrameIo.ExpectFrameAsync(client.Input, client.Decoder, timeout.Token);
         Assert.Equal(WireErrorCode.IdleTimeout, closing.ErrorCode);
     }
+
+    [Fact]
+    public async Task Completing_many_at_once_sends_each_answer_once_and_skips_those_already_answered()
+    {
+        var handler = new DeferringHandler();
+        var (server, endpoint) = TestServer.Start(TestServer.Options(o => o.MaxInFlightPerConnection = 8), handler);
+        await using var _ = server;
+        await using var client = await TestServer.ConnectAsync(endpoint);
+        using var timeout = FrameIo.Timeout();
+        for (uint id = 1; id <= 5; id++)
+        {
+            await TestServer.SendFrameAsync(client, TestMessages.Slow, id, new byte[] { (byte)id });
+        }
+
+        await Eventually.AssertAsync(() => handler.Deferred.Count == 5, "five requests deferred");
+        var pending = handler.Deferred.ToArray();
+        var context = pending[0].Context;
+
+        // The first is answered on its own; the batch then names it again with the other four.
+        Assert.True(await context.CompleteAsync(pending[0].Reply, TestMessages.SlowReply, pending[0].Payload, timeout.Token));
+        var answers = pending.Select(p => new DeferredAnswer(p.Reply, TestMessages.SlowReply, p.Payload.Concat(p.Payload).ToArray())).ToList();
+        Assert.Equal(4, await context.CompleteAllAsync(answers, timeout.Token));
+        Assert.Equal(0, context.InFlight);
+        Assert.Equal(0, await context.CompleteAllAsync(answers, timeout.Token));
+
+        var seen = new Dictionary<uint, byte[]>();
+        for (var i = 0; i < 5; i++)
+        {
+            var reply = await FrameIo.ExpectFrameAsync(client.Input, client.Decoder, timeout.Token);
+            Assert.Equal(TestMessages.SlowReply, reply.Type);
+            Assert.True(seen.TryAdd(reply.CorrelationId, reply.Payload), $"reply {reply.CorrelationId} twice");
+        }
+
+        Assert.Equal(new byte[] { 1 }, seen[1]);
+        for (uint id = 2; id <= 5; id++)
+        {
+            Assert.Equal(new[] { (byte)id, (byte)id }, seen[id]);
+        }
+
+        // Nothing more was sent: the next frame is the answer to this ping.
+        Assert.Equal([9], await client.PingAsync(new byte[] { 9 }, timeout.Token));
+    }
 }

@@ -60,7 +60,7 @@ internal sealed class ClientGateway(ValidatorNode node) : IRequestHandler
                 Defer(context, header.CorrelationId, MessageType.SyncResponse, frame.Payload.ToArray(), static (n, p) => n.ServeSync(p));
                 return true;
             case MessageType.SubmitTransaction:
-                Submit(context, header.CorrelationId, UninitializedCopy(frame.Payload));
+                node.Admit(context, header.CorrelationId, UninitializedCopy(frame.Payload));
                 return true;
             case MessageType.StatusRequest:
                 {
@@ -129,22 +129,6 @@ internal sealed class ClientGateway(ValidatorNode node) : IRequestHandler
 
     private int? ValidatorIndex(RequestContext context) =>
         context.Peer.Role == PeerRole.Validator && node.IndexOfValidator(context.Peer.Id) is var i and >= 0 ? i : null;
-
-    private void Submit(RequestContext context, uint correlationId, byte[] envelope)
-    {
-        if (!context.TryDefer(correlationId, out var reply))
-        {
-            return;
-        }
-
-        _ = Task.Run(async () =>
-        {
-            var admission = await node.AdmitAsync(envelope, CancellationToken.None).ConfigureAwait(false);
-            var writer = new ArrayBufferWriter<byte>(128);
-            new SubmitResultMessage(admission.Status, admission.TransactionId, admission.Detail).WriteTo(writer);
-            await context.CompleteAsync(reply, MessageType.SubmitResult, writer.WrittenMemory).ConfigureAwait(false);
-        });
-    }
 
     /// <summary>The payload in a new array the runtime does not zero first (the copy writes every byte).</summary>
     private static byte[] UninitializedCopy(in ReadOnlySequence<byte> payload)

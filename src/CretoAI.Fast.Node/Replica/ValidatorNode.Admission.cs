@@ -1,6 +1,9 @@
+using System.Buffers;
 using System.Threading.Channels;
 using CretoAI.Fast.Core;
 using CretoAI.Fast.Crypto;
+using CretoAI.Fast.Net;
+using CretoAI.Fast.Wire;
 using CretoAI.Fast.Wire.Client;
 using CretoAI.Fast.Wire.Transactions;
 using Microsoft.Extensions.Logging;
@@ -8,10 +11,11 @@ using Microsoft.Extensions.Logging;
 namespace CretoAI.Fast.Node.Replica;
 
 /// <summary>
-/// Transaction admission: cheap checks on the submitting connection's thread (parse, chain id,
-/// duplicates, room), then one worker that verifies signatures in batches on all cores and admits
-/// what passed. The queue in front of the worker is bounded; when it is full the submitter is told
-/// "busy" at once.
+/// Transaction admission: cheap checks on the submitting connection's read loop (parse, chain id,
+/// stopping, room), then one worker that takes the queued submissions in batches, hashes their ids
+/// four at a time, drops duplicates, verifies the signatures of the rest on all cores, admits what
+/// passed, and answers each connection's submissions of the batch with one write. The queue in front
+/// of the worker is bounded; when it is full the submitter is told "busy" at once.
 /// </summary>
 public sealed partial class ValidatorNode
 {
@@ -29,48 +33,91 @@ public sealed partial class ValidatorNode
     public async ValueTask<SubmitStatus> SubmitAsync(ReadOnlyMemory<byte> envelope, CancellationToken cancellationToken) =>
         (await AdmitAsync(envelope.ToArray(), cancellationToken).ConfigureAwait(false)).Status;
 
+    /// <summary>Admits <paramref name="envelope"/> and waits for the outcome (in-process callers).</summary>
     internal ValueTask<Admission> AdmitAsync(byte[] envelope, CancellationToken cancellationToken)
     {
-        var id = TransactionIds.Of(envelope);
+        if (Screen(envelope) is { } refused)
+        {
+            return new ValueTask<Admission>(refused);
+        }
+
+        var result = new TaskCompletionSource<Admission>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_admissionQueue.Writer.TryWrite(new PendingSubmission(envelope, result, null, default)))
+        {
+            return new ValueTask<Admission>(QueueFull(envelope));
+        }
+
+        return new ValueTask<Admission>(result.Task.WaitAsync(cancellationToken));
+    }
+
+    /// <summary>
+    /// Admits a submission from a client connection (called on its read loop, so it never waits):
+    /// a refusal the cheap checks find is answered inline; otherwise the request is deferred and the
+    /// admission worker answers it with the rest of its batch.
+    /// </summary>
+    internal void Admit(RequestContext context, uint correlationId, byte[] envelope)
+    {
+        if (Screen(envelope) is { } refused)
+        {
+            ReplyInline(context, correlationId, refused);
+            return;
+        }
+
+        if (!context.TryDefer(correlationId, out var reply))
+        {
+            return;
+        }
+
+        if (!_admissionQueue.Writer.TryWrite(new PendingSubmission(envelope, null, context, reply)))
+        {
+            var busy = QueueFull(envelope);
+            _ = context.CompleteAsync(reply, MessageType.SubmitResult, Encode(busy));
+        }
+    }
+
+    /// <summary>The checks that need neither the id nor a signature check; null when the submission may be queued.</summary>
+    private Admission? Screen(byte[] envelope)
+    {
         var error = SignedTransaction.TryParse(envelope, out var tx);
         if (error != TransactionParseError.None)
         {
-            return Done(SubmitStatus.Malformed, $"not a signed transaction envelope: {error}");
+            return Refuse(envelope, SubmitStatus.Malformed, $"not a signed transaction envelope: {error}");
         }
 
         if (tx.ChainId != _chainId)
         {
-            return Done(SubmitStatus.WrongChain, $"signed for chain {tx.ChainId}, this node serves chain {_chainId}");
+            return Refuse(envelope, SubmitStatus.WrongChain, $"signed for chain {tx.ChainId}, this node serves chain {_chainId}");
         }
 
         if (_stopping.IsCancellationRequested || _fatal is not null)
         {
-            return Done(SubmitStatus.Unavailable, "the node is stopping");
-        }
-
-        if (_mempool.Contains(id))
-        {
-            return Done(SubmitStatus.Duplicate, "already in the mempool or recently committed");
+            return Refuse(envelope, SubmitStatus.Unavailable, "the node is stopping");
         }
 
         if (_mempool.IsFull(envelope.Length))
         {
-            return Done(SubmitStatus.Busy, $"mempool full ({_mempool.Count} transactions, {_mempool.Bytes} bytes); retry later");
+            return Refuse(envelope, SubmitStatus.Busy, $"mempool full ({_mempool.Count} transactions, {_mempool.Bytes} bytes); retry later");
         }
 
-        var pending = new PendingSubmission(envelope, id, new TaskCompletionSource<Admission>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_admissionQueue.Writer.TryWrite(pending))
-        {
-            return Done(SubmitStatus.Busy, "admission queue full; retry later");
-        }
+        return null;
+    }
 
-        return new ValueTask<Admission>(pending.Result.Task.WaitAsync(cancellationToken));
+    private Admission QueueFull(byte[] envelope) => Refuse(envelope, SubmitStatus.Busy, "admission queue full; retry later");
 
-        ValueTask<Admission> Done(SubmitStatus status, string detail)
-        {
-            _observer.TransactionSubmitted(status);
-            return new ValueTask<Admission>(new Admission(status, id, detail));
-        }
+    private Admission Refuse(byte[] envelope, SubmitStatus status, string detail)
+    {
+        _observer.TransactionSubmitted(status);
+        return new Admission(status, TransactionIds.Of(envelope), detail);
+    }
+
+    private static void ReplyInline(RequestContext context, uint correlationId, Admission admission) =>
+        context.Reply(MessageType.SubmitResult, correlationId, Encode(admission));
+
+    private static byte[] Encode(Admission admission)
+    {
+        var writer = new ArrayBufferWriter<byte>(SubmitResultMessage.FixedLength + 64);
+        new SubmitResultMessage(admission.Status, admission.TransactionId, admission.Detail).WriteTo(writer);
+        return writer.WrittenSpan.ToArray();
     }
 
     private void StartAdmission() => _admission = Task.Run(() => AdmissionLoopAsync(_stopping.Token));
@@ -79,47 +126,27 @@ public sealed partial class ValidatorNode
     {
         var reader = _admissionQueue.Reader;
         var batch = new List<PendingSubmission>(AdmissionBatch);
+        var envelopes = new ReadOnlyMemory<byte>[AdmissionBatch];
+        var ids = new Hash32[AdmissionBatch];
+        var outcomes = new Admission[AdmissionBatch];
+        var toVerify = new List<int>(AdmissionBatch);
         var items = new List<MLDsa87BatchItem>(AdmissionBatch);
         try
         {
             while (await reader.WaitToReadAsync(stopping).ConfigureAwait(false))
             {
                 batch.Clear();
-                items.Clear();
                 while (batch.Count < AdmissionBatch && reader.TryRead(out var next))
                 {
-                    var memory = next.Envelope.AsMemory();
-                    SignedTransaction.TryParse(next.Envelope, out var tx);
-                    var signed = SignedTransaction.HeaderSize + tx.BodyLength;
+                    envelopes[batch.Count] = next.Envelope;
                     batch.Add(next);
-                    items.Add(new MLDsa87BatchItem(
-                        memory.Slice(SignedTransaction.HeaderSize - SignedTransaction.PublicKeySize, SignedTransaction.PublicKeySize),
-                        memory[..signed],
-                        TransactionContext,
-                        memory.Slice(signed, SignedTransaction.SignatureSize)));
                 }
 
-                var clock = System.Diagnostics.Stopwatch.StartNew();
-                var verdicts = _batchVerifier.VerifyAll(items);
-                var rejected = verdicts.Count(v => !v);
-                _observer.SignaturesVerified(items.Count, rejected, clock.Elapsed.TotalSeconds);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    var p = batch[i];
-                    var admission = verdicts[i]
-                        ? _mempool.TryAdd(p.Id, p.Envelope) switch
-                        {
-                            SubmitStatus.Accepted => new Admission(SubmitStatus.Accepted, p.Id, "accepted into the mempool"),
-                            SubmitStatus.Duplicate => new Admission(SubmitStatus.Duplicate, p.Id, "already in the mempool or recently committed"),
-                            var other => new Admission(other, p.Id, "mempool full; retry later"),
-                        }
-                        : new Admission(SubmitStatus.BadSignature, p.Id, "the ML-DSA-87 signature does not verify against the sender's public key");
-                    _observer.TransactionSubmitted(admission.Status);
-                    p.Result.TrySetResult(admission);
-                }
-
+                Sha3Batch.Hash256(envelopes.AsSpan(0, batch.Count), ids);
+                Decide(batch, ids, outcomes, toVerify, items);
+                Answer(batch, outcomes);
                 _observer.MempoolSize(_mempool.Count, _mempool.Bytes);
-                if (batch.Count > 0)
+                if (toVerify.Count > 0)
                 {
                     _driverSignal.Set();
                 }
@@ -131,14 +158,110 @@ public sealed partial class ValidatorNode
         }
         finally
         {
-            while (reader.TryRead(out var left))
-            {
-                left.Result.TrySetResult(new Admission(SubmitStatus.Unavailable, left.Id, "the node is stopping"));
-            }
+            // Whatever is still queued is answered, a batch at a time, so no submitter waits forever.
+            AnswerStopping(reader, batch, outcomes);
         }
 
         _log.LogDebug("Admission worker stopped.");
     }
 
-    private sealed record PendingSubmission(byte[] Envelope, Hash32 Id, TaskCompletionSource<Admission> Result);
+    private void AnswerStopping(ChannelReader<PendingSubmission> reader, List<PendingSubmission> batch, Admission[] outcomes)
+    {
+        var more = true;
+        while (more)
+        {
+            batch.Clear();
+            while (batch.Count < AdmissionBatch && reader.TryRead(out var left))
+            {
+                outcomes[batch.Count] = new Admission(SubmitStatus.Unavailable, TransactionIds.Of(left.Envelope), "the node is stopping");
+                batch.Add(left);
+            }
+
+            more = batch.Count == AdmissionBatch;
+            Answer(batch, outcomes);
+        }
+    }
+
+    /// <summary>
+    /// Sets each submission's outcome: duplicates of the pool (or of recent commits) are refused
+    /// without a signature check; the rest are verified together and admitted if their signature holds.
+    /// </summary>
+    private void Decide(List<PendingSubmission> batch, Hash32[] ids, Admission[] outcomes, List<int> toVerify, List<MLDsa87BatchItem> items)
+    {
+        toVerify.Clear();
+        items.Clear();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (_mempool.Contains(ids[i]))
+            {
+                outcomes[i] = new Admission(SubmitStatus.Duplicate, ids[i], "already in the mempool or recently committed");
+                continue;
+            }
+
+            var memory = batch[i].Envelope.AsMemory();
+            SignedTransaction.TryParse(batch[i].Envelope, out var tx);
+            var signed = SignedTransaction.HeaderSize + tx.BodyLength;
+            toVerify.Add(i);
+            items.Add(new MLDsa87BatchItem(
+                memory.Slice(SignedTransaction.HeaderSize - SignedTransaction.PublicKeySize, SignedTransaction.PublicKeySize),
+                memory[..signed],
+                TransactionContext,
+                memory.Slice(signed, SignedTransaction.SignatureSize)));
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var verdicts = _batchVerifier.VerifyAll(items);
+        _observer.SignaturesVerified(items.Count, verdicts.Count(v => !v), clock.Elapsed.TotalSeconds);
+        for (var k = 0; k < toVerify.Count; k++)
+        {
+            var i = toVerify[k];
+            outcomes[i] = verdicts[k]
+                ? _mempool.TryAdd(ids[i], batch[i].Envelope) switch
+                {
+                    SubmitStatus.Accepted => new Admission(SubmitStatus.Accepted, ids[i], "accepted into the mempool"),
+                    SubmitStatus.Duplicate => new Admission(SubmitStatus.Duplicate, ids[i], "already in the mempool or recently committed"),
+                    var other => new Admission(other, ids[i], "mempool full; retry later"),
+                }
+                : new Admission(SubmitStatus.BadSignature, ids[i], "the ML-DSA-87 signature does not verify against the sender's public key");
+        }
+    }
+
+    /// <summary>
+    /// Hands each outcome to its submitter: in-process waiters directly, client connections with one
+    /// write per connection for the whole batch (a connection slow to read holds up only its own answers).
+    /// </summary>
+    private void Answer(List<PendingSubmission> batch, Admission[] outcomes)
+    {
+        Dictionary<RequestContext, List<DeferredAnswer>>? byConnection = null;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var p = batch[i];
+            _observer.TransactionSubmitted(outcomes[i].Status);
+            if (p.Waiter is { } waiter)
+            {
+                waiter.TrySetResult(outcomes[i]);
+            }
+            else if (p.Connection is { } connection)
+            {
+                byConnection ??= [];
+                if (!byConnection.TryGetValue(connection, out var answers))
+                {
+                    byConnection[connection] = answers = [];
+                }
+
+                answers.Add(new DeferredAnswer(p.Reply, MessageType.SubmitResult, Encode(outcomes[i])));
+            }
+        }
+
+        if (byConnection is not null)
+        {
+            foreach (var (connection, answers) in byConnection)
+            {
+                _ = connection.CompleteAllAsync(answers).AsTask();
+            }
+        }
+    }
+
+    /// <summary>A queued submission and who waits for its outcome: an in-process caller, or a client connection's deferred request.</summary>
+    private sealed record PendingSubmission(byte[] Envelope, TaskCompletionSource<Admission>? Waiter, RequestContext? Connection, DeferredReply Reply);
 }

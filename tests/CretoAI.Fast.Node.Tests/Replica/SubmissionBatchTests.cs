@@ -1,0 +1,67 @@
+using CretoAI.Fast.Crypto;
+using CretoAI.Fast.Net.Client;
+using CretoAI.Fast.Wire.Client;
+
+namespace CretoAI.Fast.Node.Tests.Replica;
+
+/// <summary>
+/// Submissions over a client connection: refusals the cheap checks find are answered at once, the
+/// rest by the admission worker with the other submissions of its batch (one write per connection).
+/// </summary>
+public sealed class SubmissionBatchTests : IDisposable
+{
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(60);
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "cretoai-submit-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Pipelined_submissions_are_each_answered_once_with_their_own_outcome_and_id()
+    {
+        await using var cluster = new LocalCluster(4, _root);
+        await cluster.StartAsync(0);
+        using var identity = MLDsa87Signer.Generate();
+        await using var client = await NodeClient.ConnectAsync(cluster.Settings(0).GetListenEndPoint(), identity, new NodeClientOptions { ConnectTimeout = Guard });
+
+        var valid = Enumerable.Range(1, 40).Select(n => cluster.Payload(n % 4, (ulong)n, $"batch {n}")).ToList();
+        var badSignature = cluster.Payload(1, 99, "forged");
+        badSignature[^1] ^= 0x01;
+        var wrongChain = cluster.Payload(2, 98, "elsewhere");
+        wrongChain[16] ^= 0xFF;
+        var malformed = new byte[] { 1, 2, 3 };
+
+        // Sent back to back without waiting, so the worker takes many of them in one batch; the
+        // first valid envelope goes twice (both in flight together), and refusals sit between.
+        var envelopes = new List<(byte[] Envelope, SubmitStatus Expected)>();
+        envelopes.AddRange(valid.Take(20).Select(e => (e, SubmitStatus.Accepted)));
+        envelopes.Add((valid[0], SubmitStatus.Duplicate));
+        envelopes.Add((badSignature, SubmitStatus.BadSignature));
+        envelopes.Add((wrongChain, SubmitStatus.WrongChain));
+        envelopes.Add((malformed, SubmitStatus.Malformed));
+        envelopes.AddRange(valid.Skip(20).Select(e => (e, SubmitStatus.Accepted)));
+
+        var replies = envelopes.Select(e => client.SubmitAsync(e.Envelope)).ToList();
+        var results = await Task.WhenAll(replies).WaitAsync(Guard);
+
+        for (var i = 0; i < envelopes.Count; i++)
+        {
+            Assert.Equal(Sha3.Hash256(envelopes[i].Envelope), results[i].TransactionId);
+        }
+
+        // Both copies were in flight together; the one sent first is admitted, the other refused.
+        Assert.Equal(envelopes.Select(e => e.Expected), results.Select(r => r.Status));
+        Assert.Contains("signature", results[21].Detail, StringComparison.Ordinal);
+        Assert.Equal(40, cluster.Nodes[0]!.LiveStatus().MempoolTransactions);
+
+        // Submitted again later, every valid one is now a duplicate, refused without a second admission.
+        var again = await Task.WhenAll(valid.Select(e => client.SubmitAsync(e))).WaitAsync(Guard);
+        Assert.All(again, r => Assert.Equal(SubmitStatus.Duplicate, r.Status));
+        Assert.Equal(40, cluster.Nodes[0]!.LiveStatus().MempoolTransactions);
+    }
+}
