@@ -213,8 +213,9 @@ public sealed class RequestContext
     /// <summary>
     /// Answers several deferred requests with one write and one flush, from any thread: a worker that
     /// finishes many requests of a connection at once sends them together instead of one system call
-    /// each. Answers to requests already answered (or not of this connection) are skipped. Returns how
-    /// many were sent; 0 when the connection has closed.
+    /// each. Every answer must name a request deferred on this connection (<see cref="TryDefer"/>);
+    /// answers to requests already answered are skipped. Returns how many were sent; 0 when the
+    /// connection has closed.
     /// </summary>
     public async ValueTask<int> CompleteAllAsync(IReadOnlyList<DeferredAnswer> answers, CancellationToken cancellationToken = default)
     {

@@ -36,30 +36,26 @@ public sealed partial class ValidatorNode
     /// <summary>Admits <paramref name="envelope"/> and waits for the outcome (in-process callers).</summary>
     internal ValueTask<Admission> AdmitAsync(byte[] envelope, CancellationToken cancellationToken)
     {
-        if (Screen(envelope) is { } refused)
-        {
-            return new ValueTask<Admission>(refused);
-        }
-
         var result = new TaskCompletionSource<Admission>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_admissionQueue.Writer.TryWrite(new PendingSubmission(envelope, result, null, default)))
+        if (!_admissionQueue.Writer.TryWrite(new PendingSubmission(envelope, Screen(envelope), result, null, default)))
         {
-            return new ValueTask<Admission>(QueueFull(envelope));
+            return new ValueTask<Admission>(NotQueued(envelope));
         }
 
         return new ValueTask<Admission>(result.Task.WaitAsync(cancellationToken));
     }
 
     /// <summary>
-    /// Admits a submission from a client connection (called on its read loop, so it never waits):
-    /// a refusal the cheap checks find is answered inline; otherwise the request is deferred and the
-    /// admission worker answers it with the rest of its batch.
+    /// Admits a submission from a client connection, on its read loop, so it never waits and never
+    /// hashes: the cheap checks only note their verdict, and the request is deferred to the admission
+    /// worker, which answers it with the rest of its batch. Only when the worker's queue is full is
+    /// the answer (busy) given here.
     /// </summary>
     internal void Admit(RequestContext context, uint correlationId, byte[] envelope)
     {
-        if (Screen(envelope) is { } refused)
+        if (_admissionQueue.Reader.Count >= AdmissionQueueCapacity)
         {
-            ReplyInline(context, correlationId, refused);
+            context.Reply(MessageType.SubmitResult, correlationId, Encode(NotQueued(envelope)));
             return;
         }
 
@@ -68,50 +64,52 @@ public sealed partial class ValidatorNode
             return;
         }
 
-        if (!_admissionQueue.Writer.TryWrite(new PendingSubmission(envelope, null, context, reply)))
+        if (!_admissionQueue.Writer.TryWrite(new PendingSubmission(envelope, Screen(envelope), null, context, reply)))
         {
-            var busy = QueueFull(envelope);
-            _ = context.CompleteAsync(reply, MessageType.SubmitResult, Encode(busy));
+            // Filled (or closed by a stop) since the check above: rare, so answered the slow way.
+            SendAnswers(context, [new DeferredAnswer(reply, MessageType.SubmitResult, Encode(NotQueued(envelope)))]);
         }
     }
 
-    /// <summary>The checks that need neither the id nor a signature check; null when the submission may be queued.</summary>
-    private Admission? Screen(byte[] envelope)
+    /// <summary>
+    /// The checks that need neither the id nor a signature: the refusal they find (its id is filled
+    /// in by the worker), or null when the signature is to be checked. A full mempool's Busy is given
+    /// only to a transaction that is not already there (the worker checks: that one is a Duplicate).
+    /// </summary>
+    private Screened? Screen(byte[] envelope)
     {
         var error = SignedTransaction.TryParse(envelope, out var tx);
         if (error != TransactionParseError.None)
         {
-            return Refuse(envelope, SubmitStatus.Malformed, $"not a signed transaction envelope: {error}");
+            return new Screened(SubmitStatus.Malformed, $"not a signed transaction envelope: {error}");
         }
 
         if (tx.ChainId != _chainId)
         {
-            return Refuse(envelope, SubmitStatus.WrongChain, $"signed for chain {tx.ChainId}, this node serves chain {_chainId}");
+            return new Screened(SubmitStatus.WrongChain, $"signed for chain {tx.ChainId}, this node serves chain {_chainId}");
         }
 
         if (_stopping.IsCancellationRequested || _fatal is not null)
         {
-            return Refuse(envelope, SubmitStatus.Unavailable, "the node is stopping");
+            return new Screened(SubmitStatus.Unavailable, "the node is stopping");
         }
 
         if (_mempool.IsFull(envelope.Length))
         {
-            return Refuse(envelope, SubmitStatus.Busy, $"mempool full ({_mempool.Count} transactions, {_mempool.Bytes} bytes); retry later");
+            return new Screened(SubmitStatus.Busy, $"mempool full ({_mempool.Count} transactions, {_mempool.Bytes} bytes); retry later");
         }
 
         return null;
     }
 
-    private Admission QueueFull(byte[] envelope) => Refuse(envelope, SubmitStatus.Busy, "admission queue full; retry later");
-
-    private Admission Refuse(byte[] envelope, SubmitStatus status, string detail)
+    /// <summary>The answer to a submission the worker's queue did not take: full, or closed because the node is stopping.</summary>
+    private Admission NotQueued(byte[] envelope)
     {
+        var stopping = _stopping.IsCancellationRequested || _fatal is not null;
+        var status = stopping ? SubmitStatus.Unavailable : SubmitStatus.Busy;
         _observer.TransactionSubmitted(status);
-        return new Admission(status, TransactionIds.Of(envelope), detail);
+        return new Admission(status, TransactionIds.Of(envelope), stopping ? "the node is stopping" : "admission queue full; retry later");
     }
-
-    private static void ReplyInline(RequestContext context, uint correlationId, Admission admission) =>
-        context.Reply(MessageType.SubmitResult, correlationId, Encode(admission));
 
     private static byte[] Encode(Admission admission)
     {
@@ -142,8 +140,21 @@ public sealed partial class ValidatorNode
                     batch.Add(next);
                 }
 
-                Sha3Batch.Hash256(envelopes.AsSpan(0, batch.Count), ids);
-                Decide(batch, ids, outcomes, toVerify, items);
+                try
+                {
+                    Sha3Batch.Hash256(envelopes.AsSpan(0, batch.Count), ids);
+                    Decide(batch, ids, outcomes, toVerify, items);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A bug, not bad input (bad input gets a verdict): answer this batch, keep serving.
+                    _log.LogError(ex, "Admission of a batch of {Count} submissions failed: {Message}. They are answered Unavailable; the node goes on.", batch.Count, ex.Message);
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        outcomes[i] = new Admission(SubmitStatus.Unavailable, TransactionIds.Of(batch[i].Envelope), "admission failed on this node; retry later");
+                    }
+                }
+
                 Answer(batch, outcomes);
                 _observer.MempoolSize(_mempool.Count, _mempool.Bytes);
                 if (toVerify.Count > 0)
@@ -158,7 +169,9 @@ public sealed partial class ValidatorNode
         }
         finally
         {
-            // Whatever is still queued is answered, a batch at a time, so no submitter waits forever.
+            // No submission is queued after this, and whatever is still queued is answered, a batch
+            // at a time, so no submitter waits forever.
+            _admissionQueue.Writer.TryComplete();
             AnswerStopping(reader, batch, outcomes);
         }
 
@@ -192,9 +205,22 @@ public sealed partial class ValidatorNode
         items.Clear();
         for (var i = 0; i < batch.Count; i++)
         {
+            var screened = batch[i].Screened;
+            if (screened is { Status: not SubmitStatus.Busy } refused)
+            {
+                outcomes[i] = new Admission(refused.Status, ids[i], refused.Detail);
+                continue;
+            }
+
             if (_mempool.Contains(ids[i]))
             {
                 outcomes[i] = new Admission(SubmitStatus.Duplicate, ids[i], "already in the mempool or recently committed");
+                continue;
+            }
+
+            if (screened is { } busy)
+            {
+                outcomes[i] = new Admission(busy.Status, ids[i], busy.Detail);
                 continue;
             }
 
@@ -207,6 +233,11 @@ public sealed partial class ValidatorNode
                 memory[..signed],
                 TransactionContext,
                 memory.Slice(signed, SignedTransaction.SignatureSize)));
+        }
+
+        if (items.Count == 0)
+        {
+            return;
         }
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -257,11 +288,30 @@ public sealed partial class ValidatorNode
         {
             foreach (var (connection, answers) in byConnection)
             {
-                _ = connection.CompleteAllAsync(answers).AsTask();
+                SendAnswers(connection, answers);
             }
         }
     }
 
+    /// <summary>Sends a connection its answers without waiting; a failure other than the connection closing is logged.</summary>
+    private void SendAnswers(RequestContext connection, List<DeferredAnswer> answers) =>
+        _ = SendAnswersAsync(connection, answers);
+
+    private async Task SendAnswersAsync(RequestContext connection, List<DeferredAnswer> answers)
+    {
+        try
+        {
+            await connection.CompleteAllAsync(answers).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            _log.LogDebug("Submission answers to {Peer} not sent: {Message}", connection.Peer.Id.ToShortString(), ex.Message);
+        }
+    }
+
+    /// <summary>A refusal found by the cheap checks on the read loop, before the id is known.</summary>
+    private readonly record struct Screened(SubmitStatus Status, string Detail);
+
     /// <summary>A queued submission and who waits for its outcome: an in-process caller, or a client connection's deferred request.</summary>
-    private sealed record PendingSubmission(byte[] Envelope, TaskCompletionSource<Admission>? Waiter, RequestContext? Connection, DeferredReply Reply);
+    private sealed record PendingSubmission(byte[] Envelope, Screened? Screened, TaskCompletionSource<Admission>? Waiter, RequestContext? Connection, DeferredReply Reply);
 }

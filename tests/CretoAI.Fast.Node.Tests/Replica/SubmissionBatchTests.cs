@@ -64,4 +64,25 @@ public sealed class SubmissionBatchTests : IDisposable
         Assert.All(again, r => Assert.Equal(SubmitStatus.Duplicate, r.Status));
         Assert.Equal(40, cluster.Nodes[0]!.LiveStatus().MempoolTransactions);
     }
+
+    [Fact]
+    public async Task With_the_mempool_full_a_transaction_already_in_it_is_a_duplicate_and_a_new_one_is_busy()
+    {
+        await using var cluster = new LocalCluster(4, _root, configure: s => s.MempoolMaxTransactions = 5);
+        await cluster.StartAsync(0);
+        using var identity = MLDsa87Signer.Generate();
+        await using var client = await NodeClient.ConnectAsync(cluster.Settings(0).GetListenEndPoint(), identity, new NodeClientOptions { ConnectTimeout = Guard });
+        var held = Enumerable.Range(1, 5).Select(n => cluster.Payload(1, (ulong)n, $"held {n}")).ToList();
+        var accepted = await Task.WhenAll(held.Select(e => client.SubmitAsync(e))).WaitAsync(Guard);
+        Assert.All(accepted, r => Assert.Equal(SubmitStatus.Accepted, r.Status));
+
+        var fresh = cluster.Payload(2, 1, "one too many");
+        var answers = await Task.WhenAll(client.SubmitAsync(held[2]), client.SubmitAsync(fresh)).WaitAsync(Guard);
+
+        Assert.Equal(SubmitStatus.Duplicate, answers[0].Status);
+        Assert.Equal(Sha3.Hash256(held[2]), answers[0].TransactionId);
+        Assert.Equal(SubmitStatus.Busy, answers[1].Status);
+        Assert.Equal(Sha3.Hash256(fresh), answers[1].TransactionId);
+        Assert.Contains("mempool full", answers[1].Detail, StringComparison.Ordinal);
+    }
 }
