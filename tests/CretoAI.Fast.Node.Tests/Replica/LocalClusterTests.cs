@@ -1,16 +1,15 @@
 using CretoAI.Fast.Core;
+using CretoAI.Fast.Node.Tests.Infrastructure;
 using CretoAI.Fast.Wire.Client;
 
 namespace CretoAI.Fast.Node.Tests.Replica;
 
-public sealed class LocalClusterTests : IDisposable
+public sealed class LocalClusterTests() : TempRootTests("cretoai-replica-")
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "cretoai-replica-" + Guid.NewGuid().ToString("N"));
-
     [Fact]
     public async Task Four_validators_commit_transactions_and_agree_on_blocks_and_state()
     {
-        await using var cluster = new LocalCluster(4, _root);
+        await using var cluster = new LocalCluster(4, Root);
         await cluster.StartAllAsync();
         var submitted = new List<byte[]>();
         for (ulong n = 1; n <= 20; n++)
@@ -53,7 +52,7 @@ public sealed class LocalClusterTests : IDisposable
     [Fact]
     public async Task A_stopped_validator_catches_up_from_its_peers_and_matches_their_chain()
     {
-        await using var cluster = new LocalCluster(4, _root);
+        await using var cluster = new LocalCluster(4, Root);
         await cluster.StartAllAsync();
         await cluster.WaitForHeightAsync(5, TimeSpan.FromSeconds(90));
         await cluster.StopAsync(3);
@@ -80,7 +79,7 @@ public sealed class LocalClusterTests : IDisposable
         // Each graceful stop writes a checkpoint, which prunes the WAL up to the last committed
         // block; the blocks voted on above it must survive that, or the highest certificate names a
         // block no validator has and no proposal can be voted on again (this used to stall here).
-        await using var cluster = new LocalCluster(4, _root);
+        await using var cluster = new LocalCluster(4, Root);
         await cluster.StartAllAsync();
         await cluster.WaitForHeightAsync(10, TimeSpan.FromSeconds(90));
         var before = new Dictionary<ulong, Hash32>();
@@ -117,7 +116,7 @@ public sealed class LocalClusterTests : IDisposable
     [Fact]
     public async Task A_validator_restarted_with_its_storage_opened_early_keeps_its_chain_and_commits_again()
     {
-        await using var cluster = new LocalCluster(4, _root);
+        await using var cluster = new LocalCluster(4, Root);
         await cluster.StartAllAsync();
         await cluster.WaitForHeightAsync(6, TimeSpan.FromSeconds(90));
         await cluster.StopAsync(3);
@@ -144,17 +143,6 @@ public sealed class LocalClusterTests : IDisposable
                 Assert.True(cluster.Nodes[i]!.TryGetCommittedBlock(h, out var block));
                 Assert.Equal(hash, block.BlockHash);
             }
-        }
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
         }
     }
 }

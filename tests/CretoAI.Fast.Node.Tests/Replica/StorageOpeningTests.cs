@@ -7,14 +7,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CretoAI.Fast.Node.Tests.Replica;
 
-public sealed class StorageOpeningTests : IDisposable
+public sealed class StorageOpeningTests() : TempRootTests("cretoai-opening-")
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "cretoai-opening-" + Guid.NewGuid().ToString("N"));
-
     [Fact]
     public void An_opening_nobody_takes_releases_the_directory_when_disposed()
     {
-        var settings = new NodeSettings { DataDirectory = Path.Combine(_root, "data") };
+        var settings = new NodeSettings { DataDirectory = Path.Combine(Root, "data") };
         var opening = StorageOpening.Start(settings);
         opening.Dispose();
 
@@ -25,7 +23,7 @@ public sealed class StorageOpeningTests : IDisposable
     [Fact]
     public async Task A_failure_to_open_surfaces_when_the_node_starts()
     {
-        await using var cluster = new LocalCluster(1, _root);
+        await using var cluster = new LocalCluster(1, Root);
         using var holder = NodeStorage.Open(new NodeStorageOptions { DataDirectory = cluster.Settings(0).DataDirectory });
         using var opening = StorageOpening.Start(cluster.Settings(0));
         await using var node = new ValidatorNode(cluster.Settings(0), cluster.Genesis, cluster.Key(0), NullLoggerFactory.Instance, storage: opening);
@@ -48,16 +46,5 @@ public sealed class StorageOpeningTests : IDisposable
         Assert.Equal(
             [(LogLevel.Warning, "first 1"), (LogLevel.Error, "second 2"), (LogLevel.Information, "third 3")],
             capture.Entries.Select(e => (e.Level, e.Message)));
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
     }
 }

@@ -1,30 +1,22 @@
 using CretoAI.Fast.Crypto;
 using CretoAI.Fast.Net.Client;
+using CretoAI.Fast.Node.Tests.Infrastructure;
 using CretoAI.Fast.Wire.Client;
 
 namespace CretoAI.Fast.Node.Tests.Replica;
 
 /// <summary>
-/// Submissions over a client connection: refusals the cheap checks find are answered at once, the
-/// rest by the admission worker with the other submissions of its batch (one write per connection).
+/// Submissions over a client connection: the read loop only screens and defers them; the admission
+/// worker answers each with the other submissions of its batch (one write per connection).
 /// </summary>
-public sealed class SubmissionBatchTests : IDisposable
+public sealed class SubmissionBatchTests() : TempRootTests("cretoai-submit-")
 {
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(60);
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "cretoai-submit-" + Guid.NewGuid().ToString("N"));
-
-    public void Dispose()
-    {
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
 
     [Fact]
     public async Task Pipelined_submissions_are_each_answered_once_with_their_own_outcome_and_id()
     {
-        await using var cluster = new LocalCluster(4, _root);
+        await using var cluster = new LocalCluster(4, Root);
         await cluster.StartAsync(0);
         using var identity = MLDsa87Signer.Generate();
         await using var client = await NodeClient.ConnectAsync(cluster.Settings(0).GetListenEndPoint(), identity, new NodeClientOptions { ConnectTimeout = Guard });
@@ -68,7 +60,7 @@ public sealed class SubmissionBatchTests : IDisposable
     [Fact]
     public async Task With_the_mempool_full_a_transaction_already_in_it_is_a_duplicate_and_a_new_one_is_busy()
     {
-        await using var cluster = new LocalCluster(4, _root, configure: s => s.MempoolMaxTransactions = 5);
+        await using var cluster = new LocalCluster(4, Root, configure: s => s.MempoolMaxTransactions = 5);
         await cluster.StartAsync(0);
         using var identity = MLDsa87Signer.Generate();
         await using var client = await NodeClient.ConnectAsync(cluster.Settings(0).GetListenEndPoint(), identity, new NodeClientOptions { ConnectTimeout = Guard });

@@ -10,23 +10,14 @@ using CretoAI.Fast.Wire.Client;
 namespace CretoAI.Fast.Node.Tests.Routing;
 
 /// <summary>Agents registered on chain, connected to different validators of a 4-node loopback cluster.</summary>
-public sealed class ClusterRoutingTests : IDisposable
+public sealed class ClusterRoutingTests() : TempRootTests("cretoai-routing-")
 {
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(90);
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "cretoai-routing-" + Guid.NewGuid().ToString("N"));
-
-    public void Dispose()
-    {
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
 
     [Fact]
     public async Task Messages_cross_validators_and_survive_a_restart_of_the_recipients_node_delivered_once()
     {
-        await using var cluster = new LocalCluster(4, _root, configure: s =>
+        await using var cluster = new LocalCluster(4, Root, configure: s =>
         {
             s.Router.RedeliverAfterMs = 500;
             s.Router.PresenceRefreshMs = 1_000;
