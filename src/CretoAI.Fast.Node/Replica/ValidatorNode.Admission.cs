@@ -305,7 +305,11 @@ public sealed partial class ValidatorNode
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException)
         {
-            _log.LogDebug("Submission answers to {Peer} not sent: {Message}", connection.Peer.Id.ToShortString(), ex.Message);
+            _log.LogDebug("Submission answers to {Peer} not sent, the connection is closing: {Message}", connection.Peer.Id.ToShortString(), ex.Message);
+        }
+        catch (Exception ex)
+        {
+            _log.LogWarning(ex, "{Count} submission answers to {Peer} not sent: {Message}", answers.Count, connection.Peer.Id.ToShortString(), ex.Message);
         }
     }
 
