@@ -11,8 +11,9 @@
 # read every 0.25 s until the load generator ends; the capacity is the commit rate between the
 # samples where 20 % and 95 % of the final count had committed (the start-up and the last drain
 # are left out, so a run measures the cluster, not the load's ramp). Also printed: the blocks
-# committed, and whether the machine was busy (load average) before the run: compare builds by
-# alternating them, several runs each, on a machine doing nothing else.
+# committed, the load generator's failed transactions and why (a transaction still uncommitted
+# when the drain ends, or refused), and whether the machine was busy (load average) before the
+# run: compare builds by alternating them, several runs each, on a machine doing nothing else.
 # Publish first:
 #   dotnet publish src/CretoAI.Fast.Cli -c Release -r linux-x64 -o publish
 #   dotnet build -c Release perf/CretoAI.Fast.LoadGen
@@ -89,9 +90,11 @@ for ((run = 1; run <= runs; run++)); do
   kill "${pids[@]}" 2> /dev/null || true
   wait "${pids[@]}" 2> /dev/null || true
   pids=()
-  python3 - "$dir/samples" "$run" "$load" "$rate" <<'PY'
+  failed=$(grep -o '^result .* failed=[0-9]*' "$dir/loadgen.txt" | grep -o 'failed=[0-9]*$' | cut -d= -f2 || true)
+  reasons=$(grep '^failures ' "$dir/loadgen.txt" | cut -d' ' -f3- || true)
+  python3 - "$dir/samples" "$run" "$load" "$rate" "${failed:-?}" "$reasons" <<'PY'
 import sys
-path, run, load, rate = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+path, run, load, rate, failed, reasons = sys.argv[1:7]
 s = [(float(p[0]), int(p[1]), int(p[2])) for p in (l.split() for l in open(path)) if len(p) == 3]
 if not s or s[-1][1] == 0:
     sys.exit(f"cluster-capacity.sh: run {run}: nothing committed")
@@ -102,7 +105,8 @@ if hi[0] <= lo[0]:
     sys.exit(f"cluster-capacity.sh: run {run}: too few samples to measure a rate")
 print(f"run {run}: capacity {(hi[1] - lo[1]) / (hi[0] - lo[0]):,.0f} tx/s "
       f"({hi[1] - lo[1]:,} transactions in {hi[0] - lo[0]:.1f} s), offered {int(rate):,} tx/s, "
-      f"{total:,} committed in {s[-1][2]:,} blocks, load average before {load}")
+      f"{total:,} committed in {s[-1][2]:,} blocks, load average before {load}; "
+      f"load generator: {failed} failed{' (' + reasons + ')' if reasons else ''}")
 PY
   rm -rf "$dir"
 done
