@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using CretoAI.Fast.Core;
 using CretoAI.Fast.Crypto;
 using CretoAI.Fast.Net;
+using CretoAI.Fast.Reputation.Ledger;
 using CretoAI.Fast.Wire;
 using CretoAI.Fast.Wire.Client;
 using CretoAI.Fast.Wire.Transactions;
@@ -21,8 +22,6 @@ public sealed partial class ValidatorNode
 {
     private const int AdmissionQueueCapacity = 8192;
     private const int AdmissionBatch = 256;
-
-    private static readonly byte[] TransactionContext = SignedTransaction.SignatureContext.ToArray();
 
     private readonly Channel<PendingSubmission> _admissionQueue = Channel.CreateBounded<PendingSubmission>(new BoundedChannelOptions(AdmissionQueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
     private Task? _admission;
@@ -71,6 +70,9 @@ public sealed partial class ValidatorNode
         }
     }
 
+    /// <summary>True once the node is stopping, on request or after a fatal failure: submissions are then answered Unavailable.</summary>
+    private bool Stopping => _stopping.IsCancellationRequested || _fatal is not null;
+
     /// <summary>
     /// The checks that need neither the id nor a signature: the refusal they find (its id is filled
     /// in by the worker), or null when the signature is to be checked. A full mempool's Busy is given
@@ -89,7 +91,7 @@ public sealed partial class ValidatorNode
             return new Screened(SubmitStatus.WrongChain, $"signed for chain {tx.ChainId}, this node serves chain {_chainId}");
         }
 
-        if (_stopping.IsCancellationRequested || _fatal is not null)
+        if (Stopping)
         {
             return new Screened(SubmitStatus.Unavailable, "the node is stopping");
         }
@@ -105,7 +107,7 @@ public sealed partial class ValidatorNode
     /// <summary>The answer to a submission the worker's queue did not take: full, or closed because the node is stopping.</summary>
     private Admission NotQueued(byte[] envelope)
     {
-        var stopping = _stopping.IsCancellationRequested || _fatal is not null;
+        var stopping = Stopping;
         var status = stopping ? SubmitStatus.Unavailable : SubmitStatus.Busy;
         _observer.TransactionSubmitted(status);
         return new Admission(status, TransactionIds.Of(envelope), stopping ? "the node is stopping" : "admission queue full; retry later");
@@ -224,15 +226,9 @@ public sealed partial class ValidatorNode
                 continue;
             }
 
-            var memory = batch[i].Envelope.AsMemory();
             SignedTransaction.TryParse(batch[i].Envelope, out var tx);
-            var signed = SignedTransaction.HeaderSize + tx.BodyLength;
             toVerify.Add(i);
-            items.Add(new MLDsa87BatchItem(
-                memory.Slice(SignedTransaction.HeaderSize - SignedTransaction.PublicKeySize, SignedTransaction.PublicKeySize),
-                memory[..signed],
-                TransactionContext,
-                memory.Slice(signed, SignedTransaction.SignatureSize)));
+            items.Add(TransactionSignature.BatchItem(batch[i].Envelope, tx.BodyLength));
         }
 
         if (items.Count == 0)

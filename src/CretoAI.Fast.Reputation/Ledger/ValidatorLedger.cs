@@ -30,7 +30,6 @@ public sealed class ValidatorLedger
     private const byte Version = 1;
     private const ulong EpochWeightsBase = 1UL << 32;
 
-    private static readonly byte[] TransactionContext = SignedTransaction.SignatureContext.ToArray();
     private static readonly StateKey ProgressKey = StateKey.For(StateNamespace.ValidatorLedger, 0);
     private static readonly StateKey QuorumKey = StateKey.For(StateNamespace.ValidatorLedger, 1);
     private static readonly StateKey ParticipationKey = StateKey.For(StateNamespace.Participation, 0);
@@ -468,12 +467,11 @@ public sealed class ValidatorLedger
             }
 
             var memory = bytes.AsMemory();
-            var signedLength = SignedTransaction.HeaderSize + tx.BodyLength;
-            var publicKey = memory.Slice(SignedTransaction.HeaderSize - SignedTransaction.PublicKeySize, SignedTransaction.PublicKeySize);
-            pending.Add((i, tx.Nonce, publicKey, memory.Slice(SignedTransaction.HeaderSize, tx.BodyLength)));
+            var check = TransactionSignature.BatchItem(memory, tx.BodyLength);
+            pending.Add((i, tx.Nonce, check.PublicKey, memory.Slice(SignedTransaction.HeaderSize, tx.BodyLength)));
             if (signatureKnownValid.IsEmpty || !signatureKnownValid[i])
             {
-                items.Add(new MLDsa87BatchItem(publicKey, memory[..signedLength], TransactionContext, memory.Slice(signedLength, SignedTransaction.SignatureSize)));
+                items.Add(check);
                 toVerify.Add(pending.Count - 1);
             }
 
