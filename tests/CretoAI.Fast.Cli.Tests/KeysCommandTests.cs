@@ -40,6 +40,7 @@ public sealed class KeysCommandTests : IDisposable
         { new[] { "keys", "sign" } },
         { new[] { "keys", "verify" } },
         { new[] { "keys", "show" } },
+        { new[] { "keys", "bench" } },
     };
 
     [Theory]

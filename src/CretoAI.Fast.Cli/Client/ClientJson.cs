@@ -7,7 +7,7 @@ using CretoAI.Fast.Wire.Client;
 namespace CretoAI.Fast.Cli.Client;
 
 /// <summary>
-/// The JSON objects the client commands print with <c>--json</c>: one object, one line, snake_case
+/// The JSON objects the client commands (and <c>keys bench</c>) print with <c>--json</c>: one object, one line, snake_case
 /// keys, hashes as lower-case hex. Written by hand with <see cref="Utf8JsonWriter"/> (no reflection;
 /// NativeAOT-safe). The keys are a contract with scripts (docs/operations.md).
 /// </summary>
@@ -51,6 +51,19 @@ internal static class ClientJson
         }
 
         writer.WriteEndArray();
+    });
+
+    /// <summary>The measurement of <c>keys bench</c>, and the bound it gives for this machine.</summary>
+    public static string VerificationBench(Commands.VerificationBenchResult measured, int cores, int validators) => Write(writer =>
+    {
+        writer.WriteNumber("verifications", measured.Verifications);
+        writer.WriteNumber("seconds", Math.Round(measured.Elapsed.TotalSeconds, 3));
+        writer.WriteNumber("threads", measured.Threads);
+        writer.WriteNumber("per_second", Math.Round(measured.PerSecond, 1));
+        writer.WriteNumber("cpu_us_per_verification", Math.Round(measured.CpuMicrosecondsEach, 2));
+        writer.WriteNumber("cores", cores);
+        writer.WriteNumber("validators", validators);
+        writer.WriteNumber("bound_tx_per_second", Math.Round(measured.BoundTransactionsPerSecond(cores, validators), 1));
     });
 
     /// <summary>The outcome of <c>tx submit</c>: admission, and with --wait the commit (or null fields when not waited for).</summary>

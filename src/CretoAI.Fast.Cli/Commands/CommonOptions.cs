@@ -99,20 +99,24 @@ internal static class CommonOptions
     };
 
     /// <summary>Runs a command body, turning expected failures into one clear line on stderr and exit code 2.</summary>
-    public static async Task<int> GuardAsync(Func<Task<int>> body)
+    public static Task<int> GuardAsync(Func<Task<int>> body) => GuardAsync(body, Console.Error);
+
+    /// <summary>As <see cref="GuardAsync(Func{Task{int}})"/>, writing the one line to <paramref name="error"/>.</summary>
+    public static async Task<int> GuardAsync(Func<Task<int>> body, TextWriter error)
     {
+        ArgumentNullException.ThrowIfNull(error);
         try
         {
             return await body().ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            await Console.Error.WriteLineAsync("cancelled").ConfigureAwait(false);
+            await error.WriteLineAsync("cancelled").ConfigureAwait(false);
             return 130;
         }
         catch (Exception ex) when (ex is InvalidSettingException or Net.WireException or TimeoutException or System.Net.Sockets.SocketException or InvalidOperationException or IOException)
         {
-            await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return 2;
         }
     }

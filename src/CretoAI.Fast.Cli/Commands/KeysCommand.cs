@@ -27,11 +27,11 @@ internal static class KeysCommand
     {
         var keys = new Command("keys", "Create ML-DSA-87 key files, sign files with them and verify signatures. " + FormatNote)
         {
-            Generate(), Sign(), Verify(), Show(),
+            Generate(), Sign(), Verify(), Show(), Bench(),
         };
 
         // Without a subcommand: a usage error (exit 2) like every other keys mistake.
-        keys.Action = new KeysAction(_ => throw new InvalidSettingException("keys", "choose a subcommand: generate, sign, verify or show (see 'cretoai-fast keys --help')."));
+        keys.Action = new KeysAction(_ => throw new InvalidSettingException("keys", "choose a subcommand: generate, sign, verify, show or bench (see 'cretoai-fast keys --help')."));
         return keys;
     }
 
@@ -200,6 +200,65 @@ internal static class KeysCommand
         return command;
     }
 
+    private static Command Bench()
+    {
+        var seconds = new Option<double>("--seconds") { Description = "How long to verify, after signing (0.1-3600). Default: 10.", DefaultValueFactory = _ => 10 };
+        var threads = new Option<int>("--threads") { Description = "Verifier threads, as the daemon's batch verifier uses them (1-1024). Default: this machine's cores.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var keyCount = new Option<int>("--keys") { Description = "Fresh key pairs to sign with first, each one signature (4-100000). Default: 256.", DefaultValueFactory = _ => 256 };
+        var validators = new Option<int>("--validators") { Description = "Validators sharing this machine, for the bound printed (1-1000). Default: 4, the local testnet.", DefaultValueFactory = _ => 4 };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
+        var command = new Command(
+            "bench",
+            "Measure this machine's ML-DSA-87 verification speed on signatures by fresh keys (the path a new agent's transaction takes; nothing cached) " +
+            "with the daemon's own batch verifier, and print the signature-verification bound of a cluster on this machine: cores ÷ CPU per verification ÷ validators, " +
+            "in transactions per second. Exit 1 if a correct signature fails to verify (a broken build). docs/benchmarks.md uses it.")
+        {
+            seconds, threads, keyCount, validators, json,
+        };
+        command.Action = new KeysAction(async result =>
+        {
+            var duration = result.GetValue(seconds);
+            if (!double.IsFinite(duration) || duration is < 0.1 or > 3600)
+            {
+                throw new InvalidSettingException("--seconds", $"{duration} is outside 0.1-3600.");
+            }
+
+            var threadCount = InRange(result.GetValue(threads), "--threads", 1, 1024);
+            var keys = InRange(result.GetValue(keyCount), "--keys", 4, 100_000);
+            var validatorCount = InRange(result.GetValue(validators), "--validators", 1, 1000);
+            VerificationBenchResult measured;
+            try
+            {
+                measured = await Task.Run(() => VerificationBench.Run(keys, threadCount, TimeSpan.FromSeconds(duration), CancellationToken.None)).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException ex)
+            {
+                await result.InvocationConfiguration.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+                return Invalid;
+            }
+
+            var cores = Environment.ProcessorCount;
+            var bound = measured.BoundTransactionsPerSecond(cores, validatorCount);
+            var output = result.InvocationConfiguration.Output;
+            if (result.GetValue(json))
+            {
+                output.WriteLine(Client.ClientJson.VerificationBench(measured, cores, validatorCount));
+            }
+            else
+            {
+                var invariant = System.Globalization.CultureInfo.InvariantCulture;
+                output.WriteLine(string.Create(invariant, $"ML-DSA-87 verification, fresh keys, {threadCount} thread(s), {measured.Elapsed.TotalSeconds:0.0} s: {measured.Verifications:N0} signatures, {measured.PerSecond:N0}/s, {measured.CpuMicrosecondsEach:0.0} µs of CPU each"));
+                output.WriteLine(string.Create(invariant, $"signature-verification bound of {validatorCount} validator(s) on this machine's {cores} core(s): {cores} ÷ {measured.CpuMicrosecondsEach:0.0} µs ÷ {validatorCount} = {bound:N0} transactions/s"));
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static int InRange(int value, string option, int min, int max) =>
+        value >= min && value <= max ? value : throw new InvalidSettingException(option, $"{value} is outside {min}-{max}.");
+
     private static Option<string?> ContextOption() => new("--context")
     {
         Description = $"ML-DSA context string in hex, 0-{MLDsa87.MaxContextSize} bytes (domain separation); verify must use the one sign used. Default: empty.",
@@ -328,7 +387,7 @@ internal static class KeysCommand
                 return UsageOrIoError;
             }
 
-            return await CommonOptions.GuardAsync(() => body(parseResult)).ConfigureAwait(false);
+            return await CommonOptions.GuardAsync(() => body(parseResult), error).ConfigureAwait(false);
         }
 
         private static string CommandPath(ParseResult parseResult)
