@@ -74,6 +74,12 @@ internal sealed class WalCommitFile : ILogCommitManager
     public Task Failed => _failed.Task;
 
     /// <summary>
+    /// Run first in every <see cref="Commit"/>, under its lock: the log device makes the pages below the
+    /// commit durable (<see cref="WalDevice.SyncWritten"/>). A failure fails the commit like a failed write.
+    /// </summary>
+    internal Action? BeforeCommit { get; set; }
+
+    /// <summary>
     /// Opens <c>wal.commit</c> in <paramref name="directory"/>, creating it (two empty slots, flushed
     /// together with the directory entry) if it is missing or shorter than two slots. The file is made
     /// before the log writes anything, so a missing or short file next to log segments that hold data
@@ -128,6 +134,7 @@ internal sealed class WalCommitFile : ILogCommitManager
                     throw new IOException($"WAL commit {commitNum}: {commitMetadata.Length} bytes of commit metadata do not fit a {SlotSize}-byte slot of '{_path}'.");
                 }
 
+                BeforeCommit?.Invoke();
                 Encode(_slot, commitNum, commitMetadata);
                 RandomAccess.Write(_file, _slot.AsSpan(0, HeaderSize + commitMetadata.Length), (long)_nextSlot * SlotSize);
                 FileSync.Data(_file);

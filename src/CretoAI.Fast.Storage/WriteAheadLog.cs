@@ -17,6 +17,9 @@ public sealed partial class WriteAheadLog : IDisposable
 {
     private readonly FasterLog _log;
     private readonly IDevice _device;
+
+    /// <summary>The log device (tests check how it is flushed).</summary>
+    internal IDevice Device => _device;
     private readonly WalCommitFile? _commitFile;
     private readonly WalOptions _options;
     private readonly ILogger _logger;
@@ -77,12 +80,20 @@ public sealed partial class WriteAheadLog : IDisposable
         Directory.CreateDirectory(directory);
         RefuseOtherCommitKind(directory, options);
         var path = Path.Combine(directory, "wal.log");
-        var device = deviceFactory?.Invoke(path) ?? Devices.CreateLogDevice(path, preallocateFile: false, deleteOnClose: false, recoverDevice: true);
+        // Format 4 (commit record in place): our device, flushed once per commit by the commit record's
+        // writer. The older formats keep FASTER's write-through device, which needs no such call.
+        var device = deviceFactory?.Invoke(path)
+            ?? (options.CommitInPlace ? new WalDevice(path) : Devices.CreateLogDevice(path, preallocateFile: false, deleteOnClose: false, recoverDevice: true));
         WalCommitFile? commitFile = null;
         FasterLog log;
         try
         {
             commitFile = options.CommitInPlace ? (commitFileFactory ?? WalCommitFile.Open)(directory) : null;
+            if (commitFile is not null && device is WalDevice walDevice)
+            {
+                commitFile.BeforeCommit = walDevice.SyncWritten;
+            }
+
             log = new FasterLog(new FasterLogSettings
             {
                 LogDevice = device,
