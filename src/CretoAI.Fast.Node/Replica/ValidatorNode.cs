@@ -35,7 +35,7 @@ public sealed partial class ValidatorNode : IValidatorNode
     private readonly int _me;
     private readonly Mempool _mempool;
     private readonly VerifiedSignatureCache _signatures;
-    private readonly MLDsa87BatchVerifier _batchVerifier = new();
+    private readonly MLDsa87BatchVerifier _batchVerifier;
     private readonly CancellationTokenSource _stopping = new();
     private readonly IReadOnlyList<EndPoint> _peers;
     private readonly IPEndPoint _listen;
@@ -83,7 +83,8 @@ public sealed partial class ValidatorNode : IValidatorNode
         }
 
         _mempool = new Mempool(settings.MempoolMaxTransactions, settings.MempoolMaxBytes);
-        _signatures = new VerifiedSignatureCache(MLDsa87ConsensusVerifier.Fast);
+        _batchVerifier = new MLDsa87BatchVerifier(maxDegreeOfParallelism: settings.VerifyThreads);
+        _signatures = new VerifiedSignatureCache(new MLDsa87ConsensusVerifier(MLDsa87SignatureVerifier.Instance, _batchVerifier));
         _listen = settings.GetListenEndPoint();
         _peers = settings.GetPeerEndPoints();
         _status = new NodeStatus(identity.NodeId, _chainId, 0, Hash32.Zero, Hash32.Zero, 0, 0, 0, 0, 0, CatchingUp: true);
@@ -120,7 +121,8 @@ public sealed partial class ValidatorNode : IValidatorNode
             _me,
             _validators.Count,
             new LinkRoute(this),
-            _loggers.CreateLogger("cretoai.router"));
+            _loggers.CreateLogger("cretoai.router"),
+            _settings.VerifyThreads);
         _agentGateway.LatencyObserved = _observer.MessageRouted;
         _server = new FrameServer(
             new TransportOptions

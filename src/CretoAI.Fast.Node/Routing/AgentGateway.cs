@@ -51,7 +51,8 @@ public sealed class AgentGateway : IRouterOutput, IAsyncDisposable
     /// <param name="nodeCount">Validators that route to each other.</param>
     /// <param name="links">Links to the other validators; null for a node alone.</param>
     /// <param name="logger">Log.</param>
-    public AgentGateway(RouterSettings settings, IAgentDirectory directory, Hash32 chainId, Hash32 nodeId, int self, int nodeCount, IRouteLinks? links, ILogger logger)
+    /// <param name="verifyThreads">Threads a batch of sends' signatures is verified on; 0: every core.</param>
+    public AgentGateway(RouterSettings settings, IAgentDirectory directory, Hash32 chainId, Hash32 nodeId, int self, int nodeCount, IRouteLinks? links, ILogger logger, int verifyThreads = 0)
     {
         _settings = (settings ?? throw new ArgumentNullException(nameof(settings))).Validate();
         _chainId = chainId;
@@ -64,7 +65,7 @@ public sealed class AgentGateway : IRouterOutput, IAsyncDisposable
         _verifyQueue = Channel.CreateBounded<PendingSend>(new BoundedChannelOptions(settings.VerifyQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
         // Expanded keys are ~64 KiB each: keep the hot senders', not every agent's.
-        _verifier = new MLDsa87BatchVerifier(new MLDsa87KeyCache(256L << 20));
+        _verifier = new MLDsa87BatchVerifier(new MLDsa87KeyCache(256L << 20), verifyThreads);
     }
 
     public MessageRouter Router { get; }

@@ -90,6 +90,16 @@ public sealed class NodeSettings
     /// </summary>
     public int NetBusyPollUs { get; set; } = TransportOptions.DefaultBusyPollMicroseconds;
 
+    /// <summary>
+    /// Threads each signature batch (a block's transactions, a quorum certificate, routed messages) is
+    /// verified on; 0: every core. Validators sharing a machine should divide its cores between them
+    /// (<c>testnet init</c> writes cores ÷ validators, at least 1).
+    /// </summary>
+    public int VerifyThreads { get; set; }
+
+    /// <summary>Largest <see cref="VerifyThreads"/> accepted.</summary>
+    public const int MaxVerifyThreads = 1024;
+
     /// <summary>Bounds of the agent message router (docs/routing.md).</summary>
     public RouterSettings Router { get; } = new();
 
@@ -165,6 +175,7 @@ public sealed class NodeSettings
         Range("sync_batch_max_bytes", SyncBatchMaxBytes, MinSyncBatchMaxBytes, MaxFramePayloadBytes);
         Range("shutdown_timeout_seconds", ShutdownTimeoutSeconds, 1, MaxShutdownTimeoutSeconds);
         Range("net_busy_poll_us", NetBusyPollUs, 0, TransportOptions.MaxBusyPollMicroseconds);
+        Range("verify_threads", VerifyThreads, 0, MaxVerifyThreads);
         if (LogLevel is < LogLevel.Trace or > LogLevel.None)
         {
             throw new InvalidSettingException("log_level", $"{(int)LogLevel} is not a log level (Trace, Debug, Information, Warning, Error, Critical, None).");

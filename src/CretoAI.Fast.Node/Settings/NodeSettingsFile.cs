@@ -43,6 +43,7 @@ public static class NodeSettingsFile
         SettingDefinition.Int32("max_frame_payload_bytes", s => s.MaxFramePayloadBytes, (s, v) => s.MaxFramePayloadBytes = v),
         SettingDefinition.Int32("max_connections", s => s.MaxConnections, (s, v) => s.MaxConnections = v),
         SettingDefinition.Int32("net_busy_poll_us", s => s.NetBusyPollUs, (s, v) => s.NetBusyPollUs = v),
+        SettingDefinition.Int32("verify_threads", s => s.VerifyThreads, (s, v) => s.VerifyThreads = v),
         SettingDefinition.Int32("router_max_payload_bytes", s => s.Router.MaxPayloadBytes, (s, v) => s.Router.MaxPayloadBytes = v),
         SettingDefinition.Int32("router_mailbox_max_messages", s => s.Router.MailboxMaxMessages, (s, v) => s.Router.MailboxMaxMessages = v),
         SettingDefinition.Int64("router_mailbox_max_bytes", s => s.Router.MailboxMaxBytes, (s, v) => s.Router.MailboxMaxBytes = v),

@@ -21,7 +21,7 @@ public sealed class NodeSettingsFileTests : IDisposable
         Assert.Equal("CRETOAI_FAST_LISTEN", NodeSettingsFile.EnvironmentVariableFor("listen"));
         Assert.Equal("CRETOAI_FAST_MEMPOOL_MAX_BYTES", NodeSettingsFile.EnvironmentVariableFor("mempool_max_bytes"));
         Assert.Throws<ArgumentException>(() => NodeSettingsFile.EnvironmentVariableFor("nope"));
-        Assert.Equal(40, NodeSettingsFile.SettingNames.Count);
+        Assert.Equal(41, NodeSettingsFile.SettingNames.Count);
     }
 
     [Fact]
@@ -123,6 +123,8 @@ public sealed class NodeSettingsFileTests : IDisposable
         { "shutdown_timeout_seconds=0", "Setting 'shutdown_timeout_seconds': 0 is outside 1..3600" },
         { "net_busy_poll_us=-1", "Setting 'net_busy_poll_us': -1 is outside 0..1000" },
         { "net_busy_poll_us=1001", "Setting 'net_busy_poll_us': 1001 is outside 0..1000" },
+        { "verify_threads=-1", "Setting 'verify_threads': -1 is outside 0..1024" },
+        { "verify_threads=1025", "Setting 'verify_threads': 1025 is outside 0..1024" },
         { "data_directory=", "Setting 'data_directory': must not be empty" },
         { "log_level=Loud", "Setting 'log_level': 'Loud' is not a log level (Trace, Debug, Information, Warning, Error, Critical, None)" },
         { "watchdog=maybe", "Setting 'watchdog': 'maybe' is not a boolean" },
