@@ -4,9 +4,9 @@ namespace CretoAI.Fast.Storage;
 public enum WalDurability
 {
     /// <summary>
-    /// Every commit call writes the log tail and its commit record through to the device before returning
-    /// (write-through files: the data is on stable storage, not only in the page cache). The default for
-    /// consensus data.
+    /// Every commit call makes the log tail and then its commit record durable before returning (format 4:
+    /// the segments written are flushed, then the record; formats 2 and 3: write-through files), so the
+    /// data is on stable storage, not only in the page cache. The default for consensus data.
     /// </summary>
     SyncEveryCommit = 0,
 

@@ -62,6 +62,67 @@ public sealed class WalDeviceTests
         Assert.True(File.Exists(Path.Combine(dir.Path, "wal.log.1")));
     }
 
+    [Fact]
+    public unsafe void A_short_read_is_zero_filled_and_reports_what_was_read()
+    {
+        using var dir = new TempDirectory();
+        using var device = new WalDevice(Path.Combine(dir.Path, "wal.log"));
+        device.Initialize(1L << 20);
+        var data = TestData.Value(3, 100);
+        var buffer = new byte[512];
+        uint written = 0, writeError = 1;
+        fixed (byte* source = data)
+        {
+            device.WriteAsync((IntPtr)source, 0, 0, (uint)data.Length, (error, bytes, _) => (writeError, written) = (error, bytes), null!);
+        }
+
+        Assert.Equal((0u, 100u), (writeError, written));
+        Array.Fill(buffer, (byte)0xFF);
+        uint read = 0, readError = 1;
+        fixed (byte* destination = buffer)
+        {
+            device.ReadAsync(0, 0, (IntPtr)destination, (uint)buffer.Length, (error, bytes, _) => (readError, read) = (error, bytes), null!);
+        }
+
+        Assert.Equal((0u, 100u), (readError, read));
+        Assert.Equal(data, buffer[..100]);
+        Assert.All(buffer[100..], b => Assert.Equal(0, b));
+    }
+
+    [Fact]
+    public unsafe void A_failed_write_is_reported_through_the_callback_not_thrown()
+    {
+        using var dir = new TempDirectory();
+        var device = new WalDevice(Path.Combine(dir.Path, "wal.log"));
+        device.Initialize(1L << 20);
+        device.Dispose();
+        var data = new byte[512];
+        uint error = 0, written = 1;
+        fixed (byte* source = data)
+        {
+            device.WriteAsync((IntPtr)source, 0, 0, (uint)data.Length, (e, bytes, _) => (error, written) = (e, bytes), null!);
+        }
+
+        Assert.NotEqual(0u, error);
+        Assert.Equal(0u, written);
+        Assert.Throws<ObjectDisposedException>(device.SyncWritten);
+    }
+
+    [Fact]
+    public void A_segment_that_cannot_be_deleted_is_counted_and_truncation_goes_on()
+    {
+        using var dir = new TempDirectory();
+        using var device = new WalDevice(Path.Combine(dir.Path, "wal.log"));
+        device.Initialize(1L << 20);
+
+        // A directory where segment 7's file would be: unlink fails, even for root.
+        Directory.CreateDirectory(Path.Combine(dir.Path, "wal.log.7"));
+        var called = false;
+        device.RemoveSegmentAsync(7, _ => called = true, null!);
+        Assert.True(called);
+        Assert.Equal(1, device.DeleteFailures);
+    }
+
     private static List<byte[]> ReadPayloads(WriteAheadLog wal)
     {
         var payloads = new List<byte[]>();
