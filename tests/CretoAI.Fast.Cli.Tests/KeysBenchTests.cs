@@ -1,6 +1,6 @@
-using System.CommandLine;
 using System.Text.Json;
 using CretoAI.Fast.Cli.Commands;
+using CretoAI.Fast.Cli.Tests.Infrastructure;
 using Xunit;
 
 namespace CretoAI.Fast.Cli.Tests;
@@ -15,7 +15,7 @@ public sealed class KeysBenchTests
     [Fact]
     public async Task Json_reports_whole_passes_over_the_keys_and_the_bound_they_imply()
     {
-        var (exit, output, error) = await RunAsync("keys", "bench", "--seconds", "0.1", "--keys", "6", "--threads", "1", "--validators", "3", "--json");
+        var (exit, output, error) = await CliRun.RunAsync("keys", "bench", "--seconds", "0.1", "--keys", "6", "--threads", "1", "--validators", "3", "--json");
         Assert.True(exit == 0, error);
         using var json = JsonDocument.Parse(output);
         var root = json.RootElement;
@@ -48,7 +48,7 @@ public sealed class KeysBenchTests
     [Fact]
     public async Task Text_output_names_the_measurement_and_the_bound()
     {
-        var (exit, output, error) = await RunAsync("keys", "bench", "--seconds", "0.1", "--keys", "4", "--threads", "1");
+        var (exit, output, error) = await CliRun.RunAsync("keys", "bench", "--seconds", "0.1", "--keys", "4", "--threads", "1");
         Assert.True(exit == 0, error);
         Assert.Contains("ML-DSA-87 verification, fresh keys, 1 thread(s)", output, StringComparison.Ordinal);
         Assert.Contains("signature-verification bound of 4 validator(s)", output, StringComparison.Ordinal);
@@ -64,16 +64,8 @@ public sealed class KeysBenchTests
     [InlineData("--keys", "lots", "--keys")]
     public async Task Bad_options_exit_2_naming_the_option(string option, string value, string named)
     {
-        var (exit, _, error) = await RunAsync("keys", "bench", option, value);
+        var (exit, _, error) = await CliRun.RunAsync("keys", "bench", option, value);
         Assert.Equal(2, exit);
         Assert.Contains(named, error, StringComparison.Ordinal);
-    }
-
-    private static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = await Program.BuildRoot().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
     }
 }
