@@ -202,10 +202,10 @@ internal static class KeysCommand
 
     private static Command Bench()
     {
-        var seconds = new Option<double>("--seconds") { Description = "How long to verify, after signing (0.1-3600). Default: 10.", DefaultValueFactory = _ => 10 };
-        var threads = new Option<int>("--threads") { Description = "Verifier threads, as the daemon's batch verifier uses them (1-1024). Default: this machine's cores.", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var keyCount = new Option<int>("--keys") { Description = "Fresh key pairs to sign with first, each one signature (4-100000). Default: 256.", DefaultValueFactory = _ => 256 };
-        var validators = new Option<int>("--validators") { Description = "Validators sharing this machine, for the bound printed (1-1000). Default: 4, the local testnet.", DefaultValueFactory = _ => 4 };
+        var seconds = CommonOptions.Seconds("--seconds", "How long to verify, after signing (0.1-3600). Default: 10.", 10, 0.1, 3600);
+        var threads = CommonOptions.Positive("--threads", "Verifier threads, as the daemon's batch verifier uses them (1-1024). Default: this machine's cores.", Environment.ProcessorCount, 1024);
+        var keyCount = CommonOptions.InRange("--keys", "Fresh key pairs to sign with first, each one signature (4-100000). Default: 256.", 256, 4, 100_000);
+        var validators = CommonOptions.Positive("--validators", "Validators sharing this machine, for the bound printed (1-1000). Default: 4, the local testnet.", 4, 1000);
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
         var command = new Command(
             "bench",
@@ -218,14 +218,9 @@ internal static class KeysCommand
         command.Action = new KeysAction(async result =>
         {
             var duration = result.GetValue(seconds);
-            if (!double.IsFinite(duration) || duration is < 0.1 or > 3600)
-            {
-                throw new InvalidSettingException("--seconds", $"{duration} is outside 0.1-3600.");
-            }
-
-            var threadCount = InRange(result.GetValue(threads), "--threads", 1, 1024);
-            var keys = InRange(result.GetValue(keyCount), "--keys", 4, 100_000);
-            var validatorCount = InRange(result.GetValue(validators), "--validators", 1, 1000);
+            var threadCount = result.GetValue(threads);
+            var keys = result.GetValue(keyCount);
+            var validatorCount = result.GetValue(validators);
             VerificationBenchResult measured;
             try
             {
@@ -255,9 +250,6 @@ internal static class KeysCommand
         });
         return command;
     }
-
-    private static int InRange(int value, string option, int min, int max) =>
-        value >= min && value <= max ? value : throw new InvalidSettingException(option, $"{value} is outside {min}-{max}.");
 
     private static Option<string?> ContextOption() => new("--context")
     {
