@@ -38,9 +38,18 @@ internal sealed class ValidatorLinks : IAsyncDisposable
     private readonly List<Link> _all = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly Action<int, MessageType, uint, byte[]> _onResponse;
+    private readonly Action<int>? _onLinkUp;
 
-    public ValidatorLinks(ValidatorSet validators, int me, IReadOnlyList<EndPoint> peers, Hash32 chainId, int maxPayload, IMessageSigner identity, ILogger logger, Action<int, MessageType, uint, byte[]> onResponse)
+    /// <summary>
+    /// Links to <paramref name="peers"/>. <paramref name="onResponse"/> gets each frame a peer sends
+    /// back on our link (sync responses). <paramref name="onLinkUp"/> gets a validator's index each
+    /// time our link to it completes its handshake: what was sent to that validator while the link
+    /// was down was not queued (<see cref="Send(int, MessageType, uint, SharedPayload)"/> returned
+    /// false), so the caller may send again what still matters.
+    /// </summary>
+    public ValidatorLinks(ValidatorSet validators, int me, IReadOnlyList<EndPoint> peers, Hash32 chainId, int maxPayload, IMessageSigner identity, ILogger logger, Action<int, MessageType, uint, byte[]> onResponse, Action<int>? onLinkUp = null)
     {
+        _onLinkUp = onLinkUp;
         _validators = validators;
         _me = me;
         _identity = identity;
@@ -203,6 +212,7 @@ internal sealed class ValidatorLinks : IAsyncDisposable
                     backoff = TimeSpan.FromMilliseconds(100);
                     owner._logger.LogInformation("Validator link up: {Peer} is validator {Index}.", Endpoint, index);
                     reportedDown = false;
+                    owner._onLinkUp?.Invoke(index);
                     using var linkDown = CancellationTokenSource.CreateLinkedTokenSource(stopping);
                     var reader = ReadAsync(client, index, linkDown);
                     var writer = WriteAsync(client, linkDown.Token);

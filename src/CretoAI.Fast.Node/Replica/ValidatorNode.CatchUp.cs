@@ -147,6 +147,7 @@ public sealed partial class ValidatorNode
             }
 
             _paused = false;
+            _driverSignal.Set(); // step what arrived while paused now, not at the next input
         }
 
         _catchingUp = false;

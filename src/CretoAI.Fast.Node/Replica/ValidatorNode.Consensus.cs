@@ -31,6 +31,14 @@ public sealed partial class ValidatorNode
     private readonly ConcurrentQueue<DriverInput> _driverInputs = new();
     private readonly AutoResetEvent _driverSignal = new(false);
     private readonly ThreadLocal<(CertificateVerifier Verifier, int Uses)> _preverifiers = new();
+    private readonly RoundMessages _roundMessages = new();
+
+    // Messages received while the engine is paused for catch-up (consensus thread only), stepped
+    // once it runs again: the first catch-up at start pauses the engine for a request to each peer,
+    // and a fresh cluster's first proposal and votes arrived in that window and were thrown away,
+    // so its first round always timed out (1 s, sometimes 2–3 s, before the first commit).
+    private readonly Queue<(int From, ConsensusMessage Message)> _heldWhilePaused = new();
+    private int _droppedWhilePaused;
 
     // The consensus thread's encode buffer, kept across batches: a fresh one per batch grew from
     // 4 KB to the block size by doubling, each step a new large-object array the kernel had to
@@ -58,6 +66,7 @@ public sealed partial class ValidatorNode
         Message = 1,
         Rebuild = 2,
         Wake = 3,
+        LinkUp = 4,
     }
 
     private long NowMs()
@@ -82,6 +91,13 @@ public sealed partial class ValidatorNode
     private void EnqueueMessage(int from, ConsensusMessage message)
     {
         _driverInputs.Enqueue(new DriverInput(DriverInputKind.Message, from, message));
+        _driverSignal.Set();
+    }
+
+    /// <summary>Called by a validator link (thread pool) when our link to validator <paramref name="index"/> comes up.</summary>
+    private void OnLinkUp(int index)
+    {
+        _driverInputs.Enqueue(new DriverInput(DriverInputKind.LinkUp, index, null));
         _driverSignal.Set();
     }
 
@@ -111,13 +127,21 @@ public sealed partial class ValidatorNode
                 }
 
                 var now = NowMs();
+                if (!_paused && _heldWhilePaused.Count > 0)
+                {
+                    StepHeldMessages(now, outputs);
+                }
+
                 var inputs = 0;
                 while (inputs < MaxInputsPerTurn && _driverInputs.TryDequeue(out var input))
                 {
                     inputs++;
                     switch (input.Kind)
                     {
-                        case DriverInputKind.Message when !_paused:
+                        case DriverInputKind.Message when _paused:
+                            HoldWhilePaused(input.From, input.Message!);
+                            break;
+                        case DriverInputKind.Message:
                             _engine.Step(ConsensusInput.Received(input.From, input.Message!, now), outputs);
                             break;
                         case DriverInputKind.Rebuild:
@@ -128,6 +152,9 @@ public sealed partial class ValidatorNode
                             _engine.Start(now, outputs);
                             _paused = false;
                             input.Done?.TrySetResult();
+                            break;
+                        case DriverInputKind.LinkUp:
+                            SendRoundMessagesAgain(input.From);
                             break;
                     }
                 }
@@ -162,7 +189,60 @@ public sealed partial class ValidatorNode
         {
             Fail("consensus thread", ex);
         }
+        finally
+        {
+            _roundMessages.Clear();
+        }
     }
+
+    /// <summary>Most messages kept while paused; past it the oldest go (a long catch-up makes them stale anyway, and the engine recovers lost ones by timeouts).</summary>
+    private const int HeldWhilePausedCapacity = 64;
+
+    private void HoldWhilePaused(int from, ConsensusMessage message)
+    {
+        _heldWhilePaused.Enqueue((from, message));
+        if (_heldWhilePaused.Count > HeldWhilePausedCapacity)
+        {
+            _heldWhilePaused.Dequeue();
+            _droppedWhilePaused++;
+        }
+    }
+
+    private void StepHeldMessages(long now, List<ConsensusOutput> outputs)
+    {
+        _log.LogDebug("Engine running again: stepping the {Count} consensus message(s) received while it was paused for catch-up ({Dropped} older ones dropped).", _heldWhilePaused.Count, _droppedWhilePaused);
+        while (_heldWhilePaused.TryDequeue(out var held))
+        {
+            _engine!.Step(ConsensusInput.Received(held.From, held.Message, now), outputs);
+        }
+
+        _droppedWhilePaused = 0;
+    }
+
+    /// <summary>
+    /// Sends validator <paramref name="index"/>, whose link just came up, this round's messages it
+    /// was meant to have: while the link was down they were not queued for it.
+    /// </summary>
+    private void SendRoundMessagesAgain(int index)
+    {
+        _roundMessages.EnterRound(_engine!.Round);
+        var sent = 0;
+        foreach (var payload in _roundMessages.For(index))
+        {
+            if (_links!.Send(index, MessageType.ConsensusMessage, 0, payload))
+            {
+                sent++;
+            }
+        }
+
+        if (sent > 0)
+        {
+            _log.LogDebug("Link to validator {Index} came up in round {Round}: sent it again the {Count} message(s) of this round and the last that it missed.", index, _roundMessages.Round, sent);
+        }
+    }
+
+    /// <summary>Kept to send again: the round's own messages a peer may need after its link comes up (proposal, vote, timeout, evidence); sync traffic is not.</summary>
+    private static bool KeptForItsRound(ConsensusMessage message) => message is not (BlockRequest or BlockResponse);
 
     /// <summary>
     /// The failures of storage and of the node's own invariants that end the consensus thread, the apply
@@ -190,8 +270,8 @@ public sealed partial class ValidatorNode
 
         var wal = _storage!.Wal;
         var dirty = false;
-        List<(int To, SharedPayload Payload)>? sends = null;
-        List<SharedPayload>? broadcasts = null;
+        List<(int To, SharedPayload Payload, bool Keep)>? sends = null;
+        List<(SharedPayload Payload, bool Keep)>? broadcasts = null;
         List<ApplyItem>? commits = null;
         var writer = _carryWriter;
         foreach (var output in outputs)
@@ -237,7 +317,7 @@ public sealed partial class ValidatorNode
                     }
 
                 case SendMessage m:
-                    (sends ??= []).Add((m.To, EncodeForLink(writer, m.Message)));
+                    (sends ??= []).Add((m.To, EncodeForLink(writer, m.Message), KeptForItsRound(m.Message)));
                     break;
                 case BroadcastMessage m:
                     if (m.Message is Proposal p && p.Block.ProposerIndex == _me)
@@ -245,7 +325,7 @@ public sealed partial class ValidatorNode
                         _engineQueued = Math.Max(0, _engineQueued - p.Block.Transactions.Count);
                     }
 
-                    (broadcasts ??= []).Add(Encode(writer, m.Message));
+                    (broadcasts ??= []).Add((Encode(writer, m.Message), KeptForItsRound(m.Message)));
                     break;
                 case SetTimer t:
                     _timerRound = t.Round;
@@ -275,20 +355,33 @@ public sealed partial class ValidatorNode
             _observer.WalSynced(0, clock.Elapsed.TotalSeconds);
         }
 
+        _roundMessages.EnterRound(_engine!.Round);
         if (sends is not null)
         {
-            foreach (var (to, payload) in sends)
+            foreach (var (to, payload, keep) in sends)
             {
-                _links!.Send(to, MessageType.ConsensusMessage, 0, payload);
+                var queued = _links!.Send(to, MessageType.ConsensusMessage, 0, payload);
+                TraceSent(to, queued);
+                if (keep)
+                {
+                    _roundMessages.Keep(to, payload);
+                }
+
                 payload.Release();
             }
         }
 
         if (broadcasts is not null)
         {
-            foreach (var payload in broadcasts)
+            foreach (var (payload, keep) in broadcasts)
             {
                 _links!.Broadcast(MessageType.ConsensusMessage, payload);
+                TraceSent(-1, true);
+                if (keep)
+                {
+                    _roundMessages.Keep(RoundMessages.Everyone, payload);
+                }
+
                 payload.Release();
             }
         }
@@ -427,6 +520,11 @@ public sealed partial class ValidatorNode
             _ => true, // block requests carry no signature; responses are checked by the engine against what it asked for
         };
         _observer.SignaturesVerified(1, ok ? 0 : 1, clock.Elapsed.TotalSeconds);
+        if (_log.IsEnabled(LogLevel.Trace))
+        {
+            _log.LogTrace("Received {Message} from validator {From}: {Verdict}.", Describe(message), from, ok ? "signatures valid" : "REJECTED, a signature or certificate does not verify");
+        }
+
         if (!ok)
         {
             Interlocked.Increment(ref _rejectedMessages);
@@ -463,6 +561,22 @@ public sealed partial class ValidatorNode
     }
 
     private long _rejectedMessages;
+
+    private void TraceSent(int to, bool queued)
+    {
+        if (_log.IsEnabled(LogLevel.Trace))
+        {
+            _log.LogTrace("Sent a message in round {Round} to {To}: {Queued}; links up {Links}.", _engine!.Round, to, queued ? "queued" : "link down", string.Join(',', _links!.ConnectedIndexes));
+        }
+    }
+
+    private static string Describe(ConsensusMessage message) => message switch
+    {
+        Proposal p => $"proposal r{p.Round} h{p.Block.Height} qc r{p.Block.Qc.Round}",
+        Vote v => $"vote r{v.Round}",
+        TimeoutMessage t => $"timeout r{t.Round}",
+        _ => message.GetType().Name,
+    };
 
     private readonly record struct DriverInput(DriverInputKind Kind, int From, ConsensusMessage? Message, Block? Tip = null, TaskCompletionSource? Done = null);
 }

@@ -145,4 +145,44 @@ public sealed class LocalClusterTests() : TempRootTests("cretoai-replica-")
             }
         }
     }
+
+    // A round timeout far beyond the tests' waits: any commit these tests see was made without a
+    // round timing out, so a message lost at start shows up as a failure, not as a slow start.
+    private const long NoTimeoutMs = 3_600_000;
+
+    [Fact]
+    public async Task A_fresh_cluster_commits_without_any_round_timing_out()
+    {
+        await using var cluster = new LocalCluster(4, Root, roundTimeoutMs: NoTimeoutMs);
+        await cluster.StartAllAsync();
+        await cluster.WaitForHeightAsync(5, TimeSpan.FromSeconds(90));
+    }
+
+    [Fact]
+    public async Task Validators_that_start_after_the_first_proposal_are_sent_it_when_their_links_come_up()
+    {
+        await using var cluster = new LocalCluster(4, Root, roundTimeoutMs: NoTimeoutMs);
+        var validators = cluster.Genesis.CreateValidatorSet();
+        var leader = Enumerable.Range(0, 4).Single(i => validators.IndexOf(cluster.Genesis.NodeIdOf(i)) == validators.LeaderOf(1));
+        var early = (leader + 1) % 4;
+
+        // Two of four: no quorum. The leader proposes round 1 and both vote while the other two are not
+        // listening yet, so nothing of round 1 reaches them unless it is sent again once they are up.
+        await cluster.StartAsync(leader);
+        await cluster.StartAsync(early);
+        await Eventually.AssertAsync(
+            () => cluster.Nodes[leader]!.LiveStatus() is { Round: >= 1, ConnectedValidators: 1 } && cluster.Nodes[early]!.LiveStatus() is { Round: >= 1, ConnectedValidators: 1 },
+            "the two early validators in round 1 and linked to each other");
+        Assert.Equal(0UL, cluster.Nodes[leader]!.Status.Height);
+
+        for (var i = 0; i < 4; i++)
+        {
+            if (cluster.Nodes[i] is null)
+            {
+                await cluster.StartAsync(i);
+            }
+        }
+
+        await cluster.WaitForHeightAsync(3, TimeSpan.FromSeconds(90));
+    }
 }

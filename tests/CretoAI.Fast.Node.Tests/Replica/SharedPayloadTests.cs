@@ -1,31 +1,13 @@
-using System.Buffers;
 using CretoAI.Fast.Node.Replica;
 
 namespace CretoAI.Fast.Node.Tests.Replica;
 
 public sealed class SharedPayloadTests
 {
-    /// <summary>Hands out oversized arrays and records what comes back.</summary>
-    private sealed class RecordingPool : ArrayPool<byte>
-    {
-        public List<byte[]> Rented { get; } = [];
-
-        public List<byte[]> Returned { get; } = [];
-
-        public override byte[] Rent(int minimumLength)
-        {
-            var array = new byte[minimumLength + 100];
-            Rented.Add(array);
-            return array;
-        }
-
-        public override void Return(byte[] array, bool clearArray = false) => Returned.Add(array);
-    }
-
     [Fact]
     public void The_array_goes_back_to_the_pool_only_when_the_last_reference_is_released()
     {
-        var pool = new RecordingPool();
+        var pool = new RecordingArrayPool();
         var payload = SharedPayload.CopyOf([1, 2, 3], pool);
         payload.AddReference(); // link 1
         payload.AddReference(); // link 2
