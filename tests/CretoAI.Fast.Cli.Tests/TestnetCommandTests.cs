@@ -69,8 +69,8 @@ public sealed class TestnetCommandTests : IDisposable
             Assert.Equal(Path.Combine(node, "node.key"), settings.IdentityKeyFile);
             Assert.Equal(Path.Combine(node, "genesis.json"), settings.GenesisFile);
 
-            // Verifier threads stay at the default (every core): see docs/operations.md, verify_threads.
-            Assert.Equal(0, settings.VerifyThreads);
+            // The four validators share this machine's cores for verifying.
+            Assert.Equal(Math.Max(1, Environment.ProcessorCount / 4), settings.VerifyThreads);
             settings.ValidateFiles();
 
             Assert.Equal(
@@ -78,6 +78,15 @@ public sealed class TestnetCommandTests : IDisposable
                 lines[i + 1]);
         }
     }
+
+    [Theory]
+    [InlineData(4, 2, 1)]
+    [InlineData(1, 2, 2)]
+    [InlineData(4, 16, 4)]
+    [InlineData(3, 8, 2)]
+    [InlineData(64, 8, 1)]
+    public void Each_local_validator_verifies_on_its_share_of_the_cores(int validators, int cores, int expected) =>
+        Assert.Equal(expected, Commands.TestnetLayout.VerifyThreadsFor(validators, cores));
 
     [Fact]
     public async Task Default_base_port_is_7400_and_genesis_time_can_be_fixed()

@@ -23,6 +23,7 @@ internal sealed record TestnetLayout(int Validators, string Directory, int BaseP
             GenesisFile = "genesis.json",
             Listen = Listen(index),
             MetricsListen = Metrics(index),
+            VerifyThreads = VerifyThreadsFor(Validators, Environment.ProcessorCount),
         };
         for (var j = 0; j < Validators; j++)
         {
@@ -34,6 +35,13 @@ internal sealed record TestnetLayout(int Validators, string Directory, int BaseP
 
         return settings.Validate();
     }
+
+    /// <summary>
+    /// The local validators share this machine's cores: each verifies on its share (at least one
+    /// thread). With every validator using every core, four validators on two cores spent their time
+    /// handing batches between threads (docs/benchmarks.md, "Verifier threads").
+    /// </summary>
+    public static int VerifyThreadsFor(int validators, int cores) => Math.Max(1, cores / Math.Max(1, validators));
 
     public void Validate()
     {

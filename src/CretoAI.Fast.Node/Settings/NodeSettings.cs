@@ -92,8 +92,8 @@ public sealed class NodeSettings
 
     /// <summary>
     /// Threads each signature batch (a block's transactions, a quorum certificate, routed messages) is
-    /// verified on; 0: every core. Validators sharing a machine commit more when they divide its cores
-    /// between them (docs/operations.md).
+    /// verified on; 0: every core. Validators sharing a machine should divide its cores between them
+    /// (<c>testnet init</c> writes cores ÷ validators, at least 1).
     /// </summary>
     public int VerifyThreads { get; set; }
 
