@@ -33,12 +33,7 @@ public sealed partial class ValidatorNode
     private readonly ThreadLocal<(CertificateVerifier Verifier, int Uses)> _preverifiers = new();
     private readonly RoundMessages _roundMessages = new();
 
-    // Messages received while the engine is paused for catch-up (consensus thread only), stepped
-    // once it runs again: the first catch-up at start pauses the engine for a request to each peer,
-    // and a fresh cluster's first proposal and votes arrived in that window and were thrown away,
-    // so its first round always timed out (1 s, sometimes 2–3 s, before the first commit).
-    private readonly Queue<(int From, ConsensusMessage Message)> _heldWhilePaused = new();
-    private int _droppedWhilePaused;
+    private readonly HeldMessages _heldWhilePaused = new();
 
     // The consensus thread's encode buffer, kept across batches: a fresh one per batch grew from
     // 4 KB to the block size by doubling, each step a new large-object array the kernel had to
@@ -139,7 +134,7 @@ public sealed partial class ValidatorNode
                     switch (input.Kind)
                     {
                         case DriverInputKind.Message when _paused:
-                            HoldWhilePaused(input.From, input.Message!);
+                            _heldWhilePaused.Hold(input.From, input.Message!);
                             break;
                         case DriverInputKind.Message:
                             _engine.Step(ConsensusInput.Received(input.From, input.Message!, now), outputs);
@@ -195,28 +190,10 @@ public sealed partial class ValidatorNode
         }
     }
 
-    /// <summary>Most messages kept while paused; past it the oldest go (a long catch-up makes them stale anyway, and the engine recovers lost ones by timeouts).</summary>
-    private const int HeldWhilePausedCapacity = 64;
-
-    private void HoldWhilePaused(int from, ConsensusMessage message)
-    {
-        _heldWhilePaused.Enqueue((from, message));
-        if (_heldWhilePaused.Count > HeldWhilePausedCapacity)
-        {
-            _heldWhilePaused.Dequeue();
-            _droppedWhilePaused++;
-        }
-    }
-
     private void StepHeldMessages(long now, List<ConsensusOutput> outputs)
     {
-        _log.LogDebug("Engine running again: stepping the {Count} consensus message(s) received while it was paused for catch-up ({Dropped} older ones dropped).", _heldWhilePaused.Count, _droppedWhilePaused);
-        while (_heldWhilePaused.TryDequeue(out var held))
-        {
-            _engine!.Step(ConsensusInput.Received(held.From, held.Message, now), outputs);
-        }
-
-        _droppedWhilePaused = 0;
+        _log.LogDebug("Engine running again: stepping the {Count} consensus message(s) received while it was paused for catch-up ({Dropped} older ones dropped).", _heldWhilePaused.Count, _heldWhilePaused.Dropped);
+        _heldWhilePaused.Drain((from, message) => _engine!.Step(ConsensusInput.Received(from, message, now), outputs));
     }
 
     /// <summary>
