@@ -16,8 +16,8 @@ namespace CretoAI.Fast.Node.Replica;
 /// </remarks>
 internal sealed class HeldMessages
 {
-    /// <summary>Most messages held.</summary>
-    public const int Capacity = 64;
+    /// <summary>Most messages held with up to 16 validators; 4 per validator above that (a round is a vote from each).</summary>
+    public const int MinCapacity = 64;
 
     /// <summary>Most bytes held, as estimated by <see cref="EstimatedBytes"/>.</summary>
     public const long MaxBytes = 16 << 20;
@@ -26,6 +26,15 @@ internal sealed class HeldMessages
     public const long CertificateAllowance = 64 << 10;
 
     private readonly Queue<(int From, ConsensusMessage Message, long Bytes)> _held = new();
+
+    /// <summary>Holds messages for a set of <paramref name="validators"/>.</summary>
+    public HeldMessages(int validators = 4)
+    {
+        Capacity = Math.Max(MinCapacity, 4 * validators);
+    }
+
+    /// <summary>Most messages held.</summary>
+    public int Capacity { get; }
 
     /// <summary>Messages held.</summary>
     public int Count => _held.Count;

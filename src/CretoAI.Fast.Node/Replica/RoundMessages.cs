@@ -21,7 +21,7 @@ internal sealed class RoundMessages
     /// <summary>Most messages kept; two rounds send a handful.</summary>
     public const int Capacity = 32;
 
-    private readonly List<(ulong Round, int To, SharedPayload Payload)> _kept = [];
+    private readonly List<(ulong Round, int To, (byte Kind, ulong Round) Key, SharedPayload Payload)> _kept = [];
     private ulong _round;
 
     /// <summary>The current round: messages are kept for it and the one before.</summary>
@@ -56,11 +56,30 @@ internal sealed class RoundMessages
         _kept.RemoveRange(kept, _kept.Count - kept);
     }
 
-    /// <summary>Keeps a reference to <paramref name="payload"/>, sent in the current round to validator <paramref name="to"/> or <see cref="Everyone"/>.</summary>
-    public void Keep(int to, SharedPayload payload)
+    /// <summary>
+    /// Keeps a reference to <paramref name="payload"/>, sent in the current round to validator
+    /// <paramref name="to"/> or <see cref="Everyone"/>. A message with a <paramref name="key"/> (kind
+    /// and round; kind 0 for none) replaces a kept one with the same key and destination: a timeout
+    /// broadcast again at every timer firing of a stalled round is kept once, not until it pushes
+    /// the round's proposal and votes out.
+    /// </summary>
+    public void Keep(int to, SharedPayload payload, (byte Kind, ulong Round) key = default)
     {
         payload.AddReference();
-        _kept.Add((_round, to, payload));
+        if (key.Kind != 0)
+        {
+            for (var i = 0; i < _kept.Count; i++)
+            {
+                if (_kept[i].To == to && _kept[i].Key == key)
+                {
+                    _kept[i].Payload.Release();
+                    _kept[i] = (_round, to, key, payload);
+                    return;
+                }
+            }
+        }
+
+        _kept.Add((_round, to, key, payload));
         if (_kept.Count > Capacity)
         {
             _kept[0].Payload.Release();
@@ -71,7 +90,7 @@ internal sealed class RoundMessages
     /// <summary>The kept messages meant for validator <paramref name="index"/>, oldest first: every broadcast and those sent to it.</summary>
     public IEnumerable<SharedPayload> For(int index)
     {
-        foreach (var (_, to, payload) in _kept)
+        foreach (var (_, to, _, payload) in _kept)
         {
             if (to == Everyone || to == index)
             {
@@ -83,7 +102,7 @@ internal sealed class RoundMessages
     /// <summary>Releases every kept message.</summary>
     public void Clear()
     {
-        foreach (var (_, _, payload) in _kept)
+        foreach (var (_, _, _, payload) in _kept)
         {
             payload.Release();
         }

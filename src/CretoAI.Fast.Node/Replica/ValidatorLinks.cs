@@ -123,15 +123,34 @@ internal sealed class ValidatorLinks : IAsyncDisposable
         return true;
     }
 
-    /// <summary>Queues one frame for every other validator; each queue takes its own reference to <paramref name="payload"/>.</summary>
-    public void Broadcast(MessageType type, SharedPayload payload)
+    /// <summary>
+    /// Queues one frame for every other validator; each queue takes its own reference to
+    /// <paramref name="payload"/>. Returns how many were queued (the others' links are down).
+    /// </summary>
+    public int Broadcast(MessageType type, SharedPayload payload)
     {
+        var queued = 0;
         for (var i = 0; i < _byIndex.Length; i++)
         {
-            if (i != _me)
+            if (i != _me && Send(i, type, 0, payload))
             {
-                Send(i, type, 0, payload);
+                queued++;
             }
+        }
+
+        return queued;
+    }
+
+    private void NotifyLinkUp(int index)
+    {
+        try
+        {
+            _onLinkUp?.Invoke(index);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException)
+        {
+            // The node is stopping; the link goes on (or stops with it) regardless.
+            _logger.LogDebug("Link-up notice for validator {Index} not delivered: {Message}", index, ex.Message);
         }
     }
 
@@ -212,7 +231,7 @@ internal sealed class ValidatorLinks : IAsyncDisposable
                     backoff = TimeSpan.FromMilliseconds(100);
                     owner._logger.LogInformation("Validator link up: {Peer} is validator {Index}.", Endpoint, index);
                     reportedDown = false;
-                    owner._onLinkUp?.Invoke(index);
+                    owner.NotifyLinkUp(index);
                     using var linkDown = CancellationTokenSource.CreateLinkedTokenSource(stopping);
                     var reader = ReadAsync(client, index, linkDown);
                     var writer = WriteAsync(client, linkDown.Token);

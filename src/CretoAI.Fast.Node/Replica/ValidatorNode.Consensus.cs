@@ -33,7 +33,7 @@ public sealed partial class ValidatorNode
     private readonly ThreadLocal<(CertificateVerifier Verifier, int Uses)> _preverifiers = new();
     private readonly RoundMessages _roundMessages = new();
 
-    private readonly HeldMessages _heldWhilePaused = new();
+    private HeldMessages _heldWhilePaused = new();
 
     // The consensus thread's encode buffer, kept across batches: a fresh one per batch grew from
     // 4 KB to the block size by doubling, each step a new large-object array the kernel had to
@@ -104,6 +104,7 @@ public sealed partial class ValidatorNode
         var outputs = new List<ConsensusOutput>();
         try
         {
+            _heldWhilePaused = new HeldMessages(_validators.Count);
             _engine = CreateEngine(_recoveredSafety, _recoveredTip, VotedAbove(_recoveredTip?.Height ?? 0));
             _lastSafety = _engine.Safety;
             _engine.Start(NowMs(), outputs);
@@ -134,9 +135,18 @@ public sealed partial class ValidatorNode
                     switch (input.Kind)
                     {
                         case DriverInputKind.Message when _paused:
-                            _heldWhilePaused.Hold(input.From, input.Message!);
+                            if (KeptForItsRound(input.Message!))
+                            {
+                                _heldWhilePaused.Hold(input.From, input.Message!);
+                            }
+
                             break;
                         case DriverInputKind.Message:
+                            if (_heldWhilePaused.Count > 0)
+                            {
+                                StepHeldMessages(now, outputs); // older than this one
+                            }
+
                             _engine.Step(ConsensusInput.Received(input.From, input.Message!, now), outputs);
                             break;
                         case DriverInputKind.Rebuild:
@@ -144,8 +154,13 @@ public sealed partial class ValidatorNode
                             _engine = CreateEngine(_engine.Safety, input.Tip, VotedAbove(input.Tip?.Height ?? 0));
                             _timerAt = long.MaxValue;
                             _engineQueued = 0;
+
+                            // What the old engine sent is not sent again: the new one may propose
+                            // another block in a round the old one proposed in.
+                            _roundMessages.Clear();
                             _engine.Start(now, outputs);
                             _paused = false;
+                            StepHeldMessages(now, outputs);
                             input.Done?.TrySetResult();
                             break;
                         case DriverInputKind.LinkUp:
@@ -192,6 +207,11 @@ public sealed partial class ValidatorNode
 
     private void StepHeldMessages(long now, List<ConsensusOutput> outputs)
     {
+        if (_heldWhilePaused.Count == 0)
+        {
+            return;
+        }
+
         _log.LogDebug("Engine running again: stepping the {Count} consensus message(s) received while it was paused for catch-up ({Dropped} older ones dropped).", _heldWhilePaused.Count, _heldWhilePaused.Dropped);
         _heldWhilePaused.Drain((from, message) => _engine!.Step(ConsensusInput.Received(from, message, now), outputs));
     }
@@ -218,7 +238,20 @@ public sealed partial class ValidatorNode
         }
     }
 
-    /// <summary>Kept to send again: the round's own messages a peer may need after its link comes up (proposal, vote, timeout, evidence); sync traffic is not.</summary>
+    /// <summary>
+    /// The round's own messages (proposal, vote, timeout, evidence): kept to send again to a peer
+    /// whose link comes up, and held while the engine is paused. Sync traffic (block requests and
+    /// responses, up to a frame of blocks) is neither: it answers a moment that has passed.
+    /// </summary>
+    /// <summary>A kept message's key (<see cref="RoundMessages.Keep"/>): one proposal, vote and timeout per round; evidence has none.</summary>
+    private static (byte Kind, ulong Round) KeyOf(ConsensusMessage message) => message switch
+    {
+        Proposal p => (1, p.Round),
+        Vote v => (2, v.Round),
+        TimeoutMessage t => (3, t.Round),
+        _ => default,
+    };
+
     private static bool KeptForItsRound(ConsensusMessage message) => message is not (BlockRequest or BlockResponse);
 
     /// <summary>
@@ -247,8 +280,8 @@ public sealed partial class ValidatorNode
 
         var wal = _storage!.Wal;
         var dirty = false;
-        List<(int To, SharedPayload Payload, bool Keep)>? sends = null;
-        List<(SharedPayload Payload, bool Keep)>? broadcasts = null;
+        List<(int To, SharedPayload Payload, bool Keep, (byte, ulong) Key)>? sends = null;
+        List<(SharedPayload Payload, bool Keep, (byte, ulong) Key)>? broadcasts = null;
         List<ApplyItem>? commits = null;
         var writer = _carryWriter;
         foreach (var output in outputs)
@@ -294,7 +327,7 @@ public sealed partial class ValidatorNode
                     }
 
                 case SendMessage m:
-                    (sends ??= []).Add((m.To, EncodeForLink(writer, m.Message), KeptForItsRound(m.Message)));
+                    (sends ??= []).Add((m.To, EncodeForLink(writer, m.Message), KeptForItsRound(m.Message), KeyOf(m.Message)));
                     break;
                 case BroadcastMessage m:
                     if (m.Message is Proposal p && p.Block.ProposerIndex == _me)
@@ -302,7 +335,7 @@ public sealed partial class ValidatorNode
                         _engineQueued = Math.Max(0, _engineQueued - p.Block.Transactions.Count);
                     }
 
-                    (broadcasts ??= []).Add((Encode(writer, m.Message), KeptForItsRound(m.Message)));
+                    (broadcasts ??= []).Add((Encode(writer, m.Message), KeptForItsRound(m.Message), KeyOf(m.Message)));
                     break;
                 case SetTimer t:
                     _timerRound = t.Round;
@@ -335,13 +368,13 @@ public sealed partial class ValidatorNode
         _roundMessages.EnterRound(_engine!.Round);
         if (sends is not null)
         {
-            foreach (var (to, payload, keep) in sends)
+            foreach (var (to, payload, keep, key) in sends)
             {
                 var queued = _links!.Send(to, MessageType.ConsensusMessage, 0, payload);
-                TraceSent(to, queued);
+                TraceSent(to, queued ? 1 : 0);
                 if (keep)
                 {
-                    _roundMessages.Keep(to, payload);
+                    _roundMessages.Keep(to, payload, key);
                 }
 
                 payload.Release();
@@ -350,13 +383,13 @@ public sealed partial class ValidatorNode
 
         if (broadcasts is not null)
         {
-            foreach (var (payload, keep) in broadcasts)
+            foreach (var (payload, keep, key) in broadcasts)
             {
-                _links!.Broadcast(MessageType.ConsensusMessage, payload);
-                TraceSent(-1, true);
+                var queued = _links!.Broadcast(MessageType.ConsensusMessage, payload);
+                TraceSent(-1, queued);
                 if (keep)
                 {
-                    _roundMessages.Keep(RoundMessages.Everyone, payload);
+                    _roundMessages.Keep(RoundMessages.Everyone, payload, key);
                 }
 
                 payload.Release();
@@ -539,11 +572,18 @@ public sealed partial class ValidatorNode
 
     private long _rejectedMessages;
 
-    private void TraceSent(int to, bool queued)
+    private void TraceSent(int to, int queued)
     {
         if (_log.IsEnabled(LogLevel.Trace))
         {
-            _log.LogTrace("Sent a message in round {Round} to {To}: {Queued}; links up {Links}.", _engine!.Round, to, queued ? "queued" : "link down", string.Join(',', _links!.ConnectedIndexes));
+            var peers = to < 0 ? _validators.Count - 1 : 1;
+            _log.LogTrace(
+                "Sent a message in round {Round} to {To}: queued for {Queued} of {Peers} (the others' links are down); links up: [{Links}].",
+                _engine!.Round,
+                to < 0 ? "everyone" : $"validator {to}",
+                queued,
+                peers,
+                string.Join(',', _links!.ConnectedIndexes));
         }
     }
 

@@ -43,17 +43,26 @@ public sealed class HeldMessagesTests
     public void Past_its_count_the_oldest_messages_go()
     {
         var held = new HeldMessages();
-        for (var i = 0; i < HeldMessages.Capacity + 5; i++)
+        Assert.Equal(HeldMessages.MinCapacity, held.Capacity);
+        for (var i = 0; i < held.Capacity + 5; i++)
         {
             held.Hold(1, VoteFrom(1, (ulong)i));
         }
 
-        Assert.Equal(HeldMessages.Capacity, held.Count);
+        Assert.Equal(held.Capacity, held.Count);
         Assert.Equal(5, held.Dropped);
         var first = -1L;
         held.Drain((_, message) => first = first < 0 ? (long)((Vote)message).Round : first);
         Assert.Equal(5, first);
     }
+
+    [Theory]
+    [InlineData(4, 64)]
+    [InlineData(16, 64)]
+    [InlineData(17, 68)]
+    [InlineData(64, 256)]
+    public void A_larger_validator_set_holds_a_round_of_votes_from_everyone(int validators, int capacity) =>
+        Assert.Equal(capacity, new HeldMessages(validators).Capacity);
 
     [Fact]
     public void Proposals_count_for_their_transactions_and_past_the_byte_bound_the_oldest_go()

@@ -7,10 +7,10 @@ public sealed class RoundMessagesTests
     private readonly RecordingArrayPool _pool = new();
 
     /// <summary>As the consensus thread does: encode into a pooled payload, send, keep, release its own reference.</summary>
-    private SharedPayload Sent(RoundMessages kept, int to, byte tag)
+    private SharedPayload Sent(RoundMessages kept, int to, byte tag, (byte Kind, ulong Round) key = default)
     {
         var payload = SharedPayload.CopyOf([tag], _pool);
-        kept.Keep(to, payload);
+        kept.Keep(to, payload, key);
         payload.Release();
         return payload;
     }
@@ -65,5 +65,22 @@ public sealed class RoundMessagesTests
         kept.Clear();
         Assert.Equal(0, kept.Count);
         Assert.Same(Assert.Single(_pool.Rented), Assert.Single(_pool.Returned));
+    }
+
+    [Fact]
+    public void A_message_sent_again_with_the_same_key_replaces_the_kept_one()
+    {
+        var kept = new RoundMessages();
+        kept.EnterRound(4);
+        Sent(kept, RoundMessages.Everyone, 1, (1, 4));  // proposal of round 4
+        Sent(kept, RoundMessages.Everyone, 2, (3, 4));  // timeout of round 4
+        for (byte again = 3; again < 40; again++)
+        {
+            Sent(kept, RoundMessages.Everyone, again, (3, 4)); // the timeout broadcast again at each timer firing
+        }
+
+        Sent(kept, 2, 50, (3, 4)); // same key, another destination: kept apart
+        Assert.Equal([1, 39, 50], Tags(kept.For(2)));
+        Assert.Equal(_pool.Rented.Count - 3, _pool.Returned.Count); // every replaced copy went back to the pool
     }
 }
