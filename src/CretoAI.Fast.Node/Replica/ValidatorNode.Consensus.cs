@@ -578,11 +578,12 @@ public sealed partial class ValidatorNode
         {
             var peers = to < 0 ? _validators.Count - 1 : 1;
             _log.LogTrace(
-                "Sent a message in round {Round} to {To}: queued for {Queued} of {Peers} (the others' links are down); links up: [{Links}].",
+                "Sent a message in round {Round} to {To}: queued for {Queued} of {Peers}{Down}; links up: [{Links}].",
                 _engine!.Round,
                 to < 0 ? "everyone" : $"validator {to}",
                 queued,
                 peers,
+                queued < peers ? " (the others' links are down)" : "",
                 string.Join(',', _links!.ConnectedIndexes));
         }
     }
