@@ -119,6 +119,7 @@ public sealed class EngineTests
         Assert.True(net.Committed[0].Count - before >= 9, $"{net.Committed[0].Count - before} blocks after the transaction");
         Assert.Empty(net.InFlight);
         Assert.All(net.Outputs, o => Assert.DoesNotContain(o, x => x is BroadcastMessage { Message: TimeoutMessage }));
+        Assert.All(net.Engines, e => Assert.Equal(0, e.RoundsTimedOut)); // the idle wait's end is not a timeout
     }
 
     [Fact]
@@ -152,7 +153,10 @@ public sealed class EngineTests
         // The proposal carrying them is lost on the wire: no QC, the round ends by timeouts.
         net.RunDropping(m => m.Message is Proposal { Block.Transactions.Count: > 0 });
         Assert.Empty(net.InFlight);
+        Assert.All(net.Engines, e => Assert.Equal(0, e.RoundsTimedOut));
         net.FireTimers();
+        Assert.All(net.Engines, e => Assert.Equal(1, e.RoundsTimedOut));
+        net.FireTimer(leader); // a timer of the round just left counts for nothing
         net.Run(20_000);
 
         Assert.Equal(3, net.Engines[leader].RequeuedTransactions);

@@ -21,6 +21,7 @@ public static class ObserverScenario
         observer.ForkDetected();
         observer.ForkResolved(resolved: true, 1.5);
         observer.EvidenceAccepted();
+        observer.RoundTimedOut();
         observer.ValidatorLinks(3);
         observer.WalSynced(4096, 0.0003);
         observer.CheckpointWritten(5, 0.2);

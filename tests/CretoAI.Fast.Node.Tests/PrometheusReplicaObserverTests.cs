@@ -102,6 +102,7 @@ public sealed class PrometheusReplicaObserverTests
         Assert.Equal(0, e.Value("cretoai_fork_detector_active_forks"));
         Assert.Equal(1.5, e.Value("cretoai_fork_detector_resolution_duration_seconds_sum"));
         Assert.Equal(1, e.Value("cretoai_evidence_accepted_total"));
+        Assert.Equal(1, e.Value("cretoai_consensus_round_timeouts_total"));
         Assert.Equal(3, e.Value("cretoai_validators_connected"));
         Assert.Equal(4096, e.Value("cretoai_wal_synced_bytes_total"));
         Assert.Equal(1, e.Value("cretoai_wal_sync_duration_seconds_count"));

@@ -127,6 +127,12 @@ public sealed class ConsensusEngine
     /// <summary>Transactions of this node's own proposals that a timeout abandoned and that were queued again (since start).</summary>
     public long RequeuedTransactions { get; private set; }
 
+    /// <summary>
+    /// Times this node's round timer expired in the round it was in (since start): each expiry sends
+    /// a timeout message, the first or a retransmission. The end of an idle leader's wait is not one.
+    /// </summary>
+    public long RoundsTimedOut { get; private set; }
+
     public SafetyState Safety => _safety;
 
     public Block CommittedTip => _committedTip;
@@ -440,6 +446,7 @@ public sealed class ConsensusEngine
             return;
         }
 
+        RoundsTimedOut++;
         LocalTimeout();
         _timerRepeats++;
         ArmTimer();

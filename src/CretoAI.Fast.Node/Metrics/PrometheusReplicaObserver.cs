@@ -66,6 +66,7 @@ public sealed class PrometheusReplicaObserver : IReplicaObserver
     private readonly Gauge _activeForks;
     private readonly Histogram _forkResolutionDuration;
     private readonly Counter _evidenceAccepted;
+    private readonly Counter _roundTimeouts;
 
     private readonly Histogram _commitLatency;
     private readonly Counter _transactionsCommitted;
@@ -145,6 +146,7 @@ public sealed class PrometheusReplicaObserver : IReplicaObserver
         _activeForks = factory.CreateGauge("cretoai_fork_detector_active_forks", "Detected forks not yet resolved or failed.");
         _forkResolutionDuration = Histogram(factory, "cretoai_fork_detector_resolution_duration_seconds", "Time from a fork's detection to its resolution or failure.", ForkResolutionBuckets);
         _evidenceAccepted = factory.CreateCounter("cretoai_evidence_accepted_total", "Equivocation evidence found or received and accepted.");
+        _roundTimeouts = factory.CreateCounter("cretoai_consensus_round_timeouts_total", "Expiries of this validator's round timer in its current round (each sends a timeout message): a leader down or slow, or messages lost.");
 
         _commitLatency = Histogram(factory, "cretoai_block_commit_latency_seconds", "Time from a block's proposal timestamp to its local apply; the count is the number of blocks committed.", CommitLatencyBuckets);
         _transactionsCommitted = factory.CreateCounter("cretoai_transactions_committed_total", "Transactions in committed blocks.");
@@ -303,6 +305,8 @@ public sealed class PrometheusReplicaObserver : IReplicaObserver
     }
 
     public void EvidenceAccepted() => _evidenceAccepted.Inc();
+
+    public void RoundTimedOut() => _roundTimeouts.Inc();
 
     public void ValidatorLinks(int connected) => _validatorsConnected.Set(connected);
 

@@ -46,6 +46,9 @@ public interface IReplicaObserver
     /// <summary>Equivocation evidence was found or received and accepted.</summary>
     void EvidenceAccepted();
 
+    /// <summary>This validator's round timer expired in its current round (it sent a timeout message).</summary>
+    void RoundTimedOut();
+
     /// <summary>Number of authenticated validator links.</summary>
     void ValidatorLinks(int connected);
 

@@ -30,6 +30,8 @@ public sealed class NullReplicaObserver : IReplicaObserver
 
     public void EvidenceAccepted() { }
 
+    public void RoundTimedOut() { }
+
     public void ValidatorLinks(int connected) { }
 
     public void WalSynced(int bytes, double seconds) { }

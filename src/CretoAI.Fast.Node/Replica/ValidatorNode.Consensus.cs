@@ -175,8 +175,13 @@ public sealed partial class ValidatorNode
                     {
                         var round = _timerRound;
                         _timerAt = long.MaxValue;
+                        var timedOut = _engine.RoundsTimedOut;
                         _engine.Step(ConsensusInput.TimerFired(round, now), outputs);
-                        _log.LogDebug("Round {Round} timer fired (a timeout, or the end of an idle leader's wait); engine {State}.", round, _engine.DebugState);
+                        if (_engine.RoundsTimedOut != timedOut)
+                        {
+                            _observer.RoundTimedOut();
+                            _log.LogDebug("Round {Round} timed out; engine {State}.", round, _engine.DebugState);
+                        }
                     }
 
                     var room = (2 * _config.MaxTransactionsPerBlock) - _engineQueued;
