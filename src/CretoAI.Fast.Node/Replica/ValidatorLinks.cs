@@ -39,17 +39,20 @@ internal sealed class ValidatorLinks : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Action<int, MessageType, uint, byte[]> _onResponse;
     private readonly Action<int>? _onLinkUp;
+    private readonly Action<int>? _onLinkDown;
 
     /// <summary>
     /// Links to <paramref name="peers"/>. <paramref name="onResponse"/> gets each frame a peer sends
     /// back on our link (sync responses). <paramref name="onLinkUp"/> gets a validator's index each
     /// time our link to it completes its handshake: what was sent to that validator while the link
     /// was down was not queued (<see cref="Send(int, MessageType, uint, SharedPayload)"/> returned
-    /// false), so the caller may send again what still matters.
+    /// false), so the caller may send again what still matters. <paramref name="onLinkDown"/> gets it
+    /// when that link goes down, so the caller stops waiting for answers on it.
     /// </summary>
-    public ValidatorLinks(ValidatorSet validators, int me, IReadOnlyList<EndPoint> peers, Hash32 chainId, int maxPayload, IMessageSigner identity, ILogger logger, Action<int, MessageType, uint, byte[]> onResponse, Action<int>? onLinkUp = null)
+    public ValidatorLinks(ValidatorSet validators, int me, IReadOnlyList<EndPoint> peers, Hash32 chainId, int maxPayload, IMessageSigner identity, ILogger logger, Action<int, MessageType, uint, byte[]> onResponse, Action<int>? onLinkUp = null, Action<int>? onLinkDown = null)
     {
         _onLinkUp = onLinkUp;
+        _onLinkDown = onLinkDown;
         _validators = validators;
         _me = me;
         _identity = identity;
@@ -141,16 +144,20 @@ internal sealed class ValidatorLinks : IAsyncDisposable
         return queued;
     }
 
-    private void NotifyLinkUp(int index)
+    private void NotifyLinkUp(int index) => Notify(_onLinkUp, index, "up");
+
+    private void NotifyLinkDown(int index) => Notify(_onLinkDown, index, "down");
+
+    private void Notify(Action<int>? callback, int index, string what)
     {
         try
         {
-            _onLinkUp?.Invoke(index);
+            callback?.Invoke(index);
         }
         catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException)
         {
             // The node is stopping; the link goes on (or stops with it) regardless.
-            _logger.LogDebug("Link-up notice for validator {Index} not delivered: {Message}", index, ex.Message);
+            _logger.LogDebug("Link-{What} notice for validator {Index} not delivered: {Message}", what, index, ex.Message);
         }
     }
 
@@ -214,6 +221,7 @@ internal sealed class ValidatorLinks : IAsyncDisposable
             while (!stopping.IsCancellationRequested)
             {
                 FrameClient? client = null;
+                var upAs = -1;
                 try
                 {
                     client = await FrameClient.ConnectAsync(Endpoint, owner._options, owner._identity, MLDsa87SignatureVerifier.Instance, stopping).ConfigureAwait(false);
@@ -228,6 +236,7 @@ internal sealed class ValidatorLinks : IAsyncDisposable
 
                     owner._byIndex[index] = this;
                     _up = true;
+                    upAs = index;
                     backoff = TimeSpan.FromMilliseconds(100);
                     owner._logger.LogInformation("Validator link up: {Peer} is validator {Index}.", Endpoint, index);
                     reportedDown = false;
@@ -254,6 +263,11 @@ internal sealed class ValidatorLinks : IAsyncDisposable
                 finally
                 {
                     _up = false;
+                    if (upAs >= 0)
+                    {
+                        owner.NotifyLinkDown(upAs);
+                    }
+
                     if (client is not null)
                     {
                         await client.DisposeAsync().ConfigureAwait(false);

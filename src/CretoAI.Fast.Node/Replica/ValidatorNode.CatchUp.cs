@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using CretoAI.Fast.Consensus.Certificates;
 using CretoAI.Fast.Consensus.Messages;
@@ -29,15 +28,17 @@ public sealed partial class ValidatorNode
     private const long LagThreshold = 32;
     private const int SyncTimeoutMs = 10_000;
 
-    private readonly ConcurrentDictionary<uint, TaskCompletionSource<byte[]>> _syncPending = new();
+    private readonly PendingSyncRequests _syncPending = new();
     private volatile bool _catchingUp = true;
-    private int _syncCorrelation;
+
+    /// <summary>Called by a validator link (thread pool) when our link to validator <paramref name="index"/> goes down.</summary>
+    private void OnLinkDown(int index) => _syncPending.FailPeer(index);
 
     private void OnLinkFrame(int from, MessageType type, uint correlation, byte[] payload)
     {
-        if (type == MessageType.SyncResponse && _syncPending.TryRemove(correlation, out var pending))
+        if (type == MessageType.SyncResponse)
         {
-            pending.TrySetResult(payload);
+            _syncPending.Complete(from, correlation, payload);
         }
     }
 
@@ -155,9 +156,7 @@ public sealed partial class ValidatorNode
 
     private async Task<List<(Block Block, QuorumCertificate Certificate, byte[] Payload)>?> RequestBlocksAsync(int peer, ulong from, CancellationToken stopping)
     {
-        var correlation = (uint)Interlocked.Increment(ref _syncCorrelation);
-        var pending = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _syncPending[correlation] = pending;
+        var (correlation, answer) = _syncPending.Start(peer);
         var request = new byte[16];
         BinaryPrimitives.WriteUInt64LittleEndian(request, from);
         BinaryPrimitives.WriteUInt32LittleEndian(request.AsSpan(8), (uint)_settings.SyncBatchBlocks);
@@ -169,7 +168,7 @@ public sealed partial class ValidatorNode
                 return null;
             }
 
-            var payload = await pending.Task.WaitAsync(TimeSpan.FromMilliseconds(SyncTimeoutMs), stopping).ConfigureAwait(false);
+            var payload = await answer.WaitAsync(TimeSpan.FromMilliseconds(SyncTimeoutMs), stopping).ConfigureAwait(false);
             return DecodeBatch(payload, peer);
         }
         catch (TimeoutException)
@@ -177,9 +176,14 @@ public sealed partial class ValidatorNode
             _log.LogWarning("Catch-up: validator {Peer} did not answer a sync request within {Seconds} s.", peer, SyncTimeoutMs / 1000);
             return null;
         }
+        catch (IOException ex)
+        {
+            _log.LogInformation("Catch-up: {Reason}; asking another validator.", ex.Message);
+            return null;
+        }
         finally
         {
-            _syncPending.TryRemove(correlation, out _);
+            _syncPending.Forget(correlation);
         }
     }
 

@@ -147,7 +147,7 @@ public sealed partial class ValidatorNode : IValidatorNode
             throw new InvalidSettingException("listen", $"cannot listen on {_listen}: {ex.Message}", ex);
         }
 
-        _links = new ValidatorLinks(_validators, _me, _peers, _chainId, _settings.MaxFramePayloadBytes, _identity, _loggers.CreateLogger("cretoai.links"), OnLinkFrame, OnLinkUp);
+        _links = new ValidatorLinks(_validators, _me, _peers, _chainId, _settings.MaxFramePayloadBytes, _identity, _loggers.CreateLogger("cretoai.links"), OnLinkFrame, OnLinkUp, OnLinkDown);
         _links.Start();
         _agentGateway.Start();
         StartAdmission();
