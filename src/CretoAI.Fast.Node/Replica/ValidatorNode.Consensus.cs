@@ -32,8 +32,7 @@ public sealed partial class ValidatorNode
     private readonly AutoResetEvent _driverSignal = new(false);
     private readonly ThreadLocal<(CertificateVerifier Verifier, int Uses)> _preverifiers = new();
     private readonly RoundMessages _roundMessages = new();
-
-    private HeldMessages _heldWhilePaused = new();
+    private readonly HeldMessages _heldWhilePaused;
 
     // The consensus thread's encode buffer, kept across batches: a fresh one per batch grew from
     // 4 KB to the block size by doubling, each step a new large-object array the kernel had to
@@ -104,7 +103,6 @@ public sealed partial class ValidatorNode
         var outputs = new List<ConsensusOutput>();
         try
         {
-            _heldWhilePaused = new HeldMessages(_validators.Count);
             _engine = CreateEngine(_recoveredSafety, _recoveredTip, VotedAbove(_recoveredTip?.Height ?? 0));
             _lastSafety = _engine.Safety;
             _engine.Start(NowMs(), outputs);
@@ -123,7 +121,7 @@ public sealed partial class ValidatorNode
                 }
 
                 var now = NowMs();
-                if (!_paused && _heldWhilePaused.Count > 0)
+                if (!_paused)
                 {
                     StepHeldMessages(now, outputs);
                 }
@@ -142,11 +140,7 @@ public sealed partial class ValidatorNode
 
                             break;
                         case DriverInputKind.Message:
-                            if (_heldWhilePaused.Count > 0)
-                            {
-                                StepHeldMessages(now, outputs); // older than this one
-                            }
-
+                            StepHeldMessages(now, outputs); // older than this one
                             _engine.Step(ConsensusInput.Received(input.From, input.Message!, now), outputs);
                             break;
                         case DriverInputKind.Rebuild:
@@ -222,8 +216,8 @@ public sealed partial class ValidatorNode
     }
 
     /// <summary>
-    /// Sends validator <paramref name="index"/>, whose link just came up, this round's messages it
-    /// was meant to have: while the link was down they were not queued for it.
+    /// Sends validator <paramref name="index"/>, whose link just came up, the messages of this round
+    /// and the last it was meant to have: while the link was down they were not queued for it.
     /// </summary>
     private void SendRoundMessagesAgain(int index)
     {
@@ -243,11 +237,6 @@ public sealed partial class ValidatorNode
         }
     }
 
-    /// <summary>
-    /// The round's own messages (proposal, vote, timeout, evidence): kept to send again to a peer
-    /// whose link comes up, and held while the engine is paused. Sync traffic (block requests and
-    /// responses, up to a frame of blocks) is neither: it answers a moment that has passed.
-    /// </summary>
     /// <summary>A kept message's key (<see cref="RoundMessages.Keep"/>): one proposal, vote and timeout per round; evidence has none.</summary>
     private static (byte Kind, ulong Round) KeyOf(ConsensusMessage message) => message switch
     {
@@ -257,6 +246,11 @@ public sealed partial class ValidatorNode
         _ => default,
     };
 
+    /// <summary>
+    /// The round's own messages (proposal, vote, timeout, evidence): kept to send again to a peer
+    /// whose link comes up, and held while the engine is paused. Sync traffic (block requests and
+    /// responses, up to a frame of blocks) is neither: it answers a moment that has passed.
+    /// </summary>
     private static bool KeptForItsRound(ConsensusMessage message) => message is not (BlockRequest or BlockResponse);
 
     /// <summary>
@@ -285,8 +279,8 @@ public sealed partial class ValidatorNode
 
         var wal = _storage!.Wal;
         var dirty = false;
-        List<(int To, SharedPayload Payload, bool Keep, (byte, ulong) Key)>? sends = null;
-        List<(SharedPayload Payload, bool Keep, (byte, ulong) Key)>? broadcasts = null;
+        List<(int To, SharedPayload Payload, ConsensusMessage Message)>? sends = null;
+        List<(SharedPayload Payload, ConsensusMessage Message)>? broadcasts = null;
         List<ApplyItem>? commits = null;
         var writer = _carryWriter;
         foreach (var output in outputs)
@@ -332,7 +326,7 @@ public sealed partial class ValidatorNode
                     }
 
                 case SendMessage m:
-                    (sends ??= []).Add((m.To, EncodeForLink(writer, m.Message), KeptForItsRound(m.Message), KeyOf(m.Message)));
+                    (sends ??= []).Add((m.To, EncodeForLink(writer, m.Message), m.Message));
                     break;
                 case BroadcastMessage m:
                     if (m.Message is Proposal p && p.Block.ProposerIndex == _me)
@@ -340,7 +334,7 @@ public sealed partial class ValidatorNode
                         _engineQueued = Math.Max(0, _engineQueued - p.Block.Transactions.Count);
                     }
 
-                    (broadcasts ??= []).Add((Encode(writer, m.Message), KeptForItsRound(m.Message), KeyOf(m.Message)));
+                    (broadcasts ??= []).Add((Encode(writer, m.Message), m.Message));
                     break;
                 case SetTimer t:
                     _timerRound = t.Round;
@@ -373,13 +367,13 @@ public sealed partial class ValidatorNode
         _roundMessages.EnterRound(_engine!.Round);
         if (sends is not null)
         {
-            foreach (var (to, payload, keep, key) in sends)
+            foreach (var (to, payload, message) in sends)
             {
                 var queued = _links!.Send(to, MessageType.ConsensusMessage, 0, payload);
                 TraceSent(to, queued ? 1 : 0);
-                if (keep)
+                if (KeptForItsRound(message))
                 {
-                    _roundMessages.Keep(to, payload, key);
+                    _roundMessages.Keep(to, payload, KeyOf(message));
                 }
 
                 payload.Release();
@@ -388,13 +382,13 @@ public sealed partial class ValidatorNode
 
         if (broadcasts is not null)
         {
-            foreach (var (payload, keep, key) in broadcasts)
+            foreach (var (payload, message) in broadcasts)
             {
                 var queued = _links!.Broadcast(MessageType.ConsensusMessage, payload);
                 TraceSent(-1, queued);
-                if (keep)
+                if (KeptForItsRound(message))
                 {
-                    _roundMessages.Keep(RoundMessages.Everyone, payload, key);
+                    _roundMessages.Keep(RoundMessages.Everyone, payload, KeyOf(message));
                 }
 
                 payload.Release();

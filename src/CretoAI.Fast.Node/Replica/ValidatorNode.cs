@@ -83,6 +83,7 @@ public sealed partial class ValidatorNode : IValidatorNode
         }
 
         _mempool = new Mempool(settings.MempoolMaxTransactions, settings.MempoolMaxBytes);
+        _heldWhilePaused = new HeldMessages(_validators.Count);
         _batchVerifier = new MLDsa87BatchVerifier(maxDegreeOfParallelism: settings.VerifyThreads);
         _signatures = new VerifiedSignatureCache(new MLDsa87ConsensusVerifier(MLDsa87SignatureVerifier.Instance, _batchVerifier));
         _listen = settings.GetListenEndPoint();
