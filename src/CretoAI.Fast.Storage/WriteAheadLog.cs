@@ -17,9 +17,6 @@ public sealed partial class WriteAheadLog : IDisposable
 {
     private readonly FasterLog _log;
     private readonly IDevice _device;
-
-    /// <summary>The log device (tests check how it is flushed).</summary>
-    internal IDevice Device => _device;
     private readonly WalCommitFile? _commitFile;
     private readonly WalOptions _options;
     private readonly ILogger _logger;
@@ -58,6 +55,9 @@ public sealed partial class WriteAheadLog : IDisposable
 
     /// <summary>What opening found.</summary>
     public WalRecoveryReport Recovery { get; }
+
+    /// <summary>The log device (tests check how it is flushed).</summary>
+    internal IDevice Device => _device;
 
     /// <summary>Oldest address still in the log (after truncation).</summary>
     public long BeginAddress => _log.BeginAddress;
